@@ -1,0 +1,3 @@
+"""WebSocket routes. Live sessions add their consumers here."""
+
+websocket_urlpatterns = []

@@ -1,0 +1,277 @@
+"""Question decks and their cards, and the rules of the library.
+
+A deck belongs to one facilitator. It is in the library once a curator approves it;
+featured decks are approved decks shown first.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+PROMPT_MAX_LENGTH = 300
+TITLE_MAX_LENGTH = 120
+DESCRIPTION_MAX_LENGTH = 1000
+LIBRARY_MIN_CARDS = 3
+# Deck URLs live beside these pages, so no deck may take their names.
+RESERVED_SLUGS = {"new", "import", "review", "library"}
+
+LANGUAGE_CHOICES = [
+    ("en", _("English")),
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("it", _("Italian")),
+    ("sv", _("Swedish")),
+    ("da", _("Danish")),
+    ("pl", _("Polish")),
+]
+
+
+class DeckQuerySet(models.QuerySet):
+    def in_library(self):
+        return self.filter(status=Deck.Status.APPROVED)
+
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+    def visible_to(self, user):
+        """Decks a facilitator may open: their own and the library; curators see all."""
+        if user.is_staff:
+            return self.all()
+        return self.filter(Q(owner=user) | Q(status=Deck.Status.APPROVED))
+
+    def awaiting_review(self):
+        return self.filter(status=Deck.Status.SUBMITTED).order_by("submitted_at")
+
+    def with_card_count(self):
+        return self.annotate(card_count=Count("cards", distinct=True))
+
+    def featured_first(self):
+        return self.order_by("-is_featured", "title")
+
+
+class Deck(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("In the library")
+        REJECTED = "rejected", _("Not accepted")
+
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="decks",
+        verbose_name=_("owner"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="en")
+    status = models.CharField(
+        _("library status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    is_featured = models.BooleanField(_("featured"), default=False)
+    review_note = models.TextField(
+        _("reason given by the curator"), max_length=DESCRIPTION_MAX_LENGTH, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    tags = TaggableManager(_("tags"), blank=True, help_text=_("Separate tags with commas."))
+
+    objects = DeckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("deck")
+        verbose_name_plural = _("decks")
+        indexes = [models.Index(fields=["status", "is_featured"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("decks:deck-detail", args=[self.slug])
+
+    # Who may do what
+
+    def can_edit(self, user):
+        return user.is_authenticated and self.owner_id == user.pk
+
+    @property
+    def in_library(self):
+        return self.status == self.Status.APPROVED
+
+    # Cards
+
+    def next_position(self):
+        return (self.cards.aggregate(top=Max("position"))["top"] or 0) + 1
+
+    def room_for_cards(self):
+        return settings.DECK_MAX_CARDS - self.cards.count()
+
+    def add_card(self, **fields):
+        if self.room_for_cards() < 1:
+            raise ValidationError(
+                _("A deck holds at most %(limit)s cards.") % {"limit": settings.DECK_MAX_CARDS}
+            )
+        tags = fields.pop("tags", [])
+        card = Card.objects.create(deck=self, position=self.next_position(), **fields)
+        if tags:
+            card.tags.set(tags)
+        return card
+
+    @transaction.atomic
+    def copy_for(self, user, title=None):
+        """A private draft copy of this deck, with every card, owned by `user`."""
+        copy = Deck.objects.create(
+            title=title or self.title,
+            description=self.description,
+            language=self.language,
+            owner=user,
+        )
+        copy.tags.set(self.tags.names())
+        for card in self.cards.prefetch_related("tags"):
+            new_card = Card.objects.create(
+                deck=copy,
+                prompt=card.prompt,
+                kind=card.kind,
+                follow_up=card.follow_up,
+                position=card.position,
+            )
+            names = [tag.name for tag in card.tags.all()]
+            if names:
+                new_card.tags.set(names)
+        return copy
+
+    # Curation
+
+    def submit(self):
+        if self.cards.count() < LIBRARY_MIN_CARDS:
+            raise ValidationError(
+                _("A library deck needs at least %(count)s cards.") % {"count": LIBRARY_MIN_CARDS}
+            )
+        self.status = self.Status.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.review_note = ""
+        self.save(update_fields=["status", "submitted_at", "review_note", "updated_at"])
+
+    def withdraw(self):
+        self.status = self.Status.DRAFT
+        self.is_featured = False
+        self.save(update_fields=["status", "is_featured", "updated_at"])
+
+    def review(self, curator, status, *, note="", featured=None):
+        self.status = status
+        self.review_note = note
+        self.is_featured = bool(featured) and status == self.Status.APPROVED
+        self.reviewed_by = curator
+        self.reviewed_at = timezone.now()
+        self.save()
+
+    def approve(self, curator, *, featured=False):
+        self.review(curator, self.Status.APPROVED, featured=featured)
+
+    def reject(self, curator, reason):
+        self.review(curator, self.Status.REJECTED, note=reason)
+
+
+class Card(models.Model):
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question")
+        MEMORY = "memory", _("Memory")
+
+    deck = models.ForeignKey(
+        Deck, on_delete=models.CASCADE, related_name="cards", verbose_name=_("deck")
+    )
+    prompt = models.CharField(_("question"), max_length=PROMPT_MAX_LENGTH)
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.QUESTION,
+        help_text=_(
+            "A memory card asks for a customer memory; the answers can go to the story archive."
+        ),
+    )
+    follow_up = models.CharField(_("follow-up prompt"), max_length=PROMPT_MAX_LENGTH, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    tags = TaggableManager(_("tags"), blank=True, help_text=_("Separate tags with commas."))
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+
+    def __str__(self):
+        return self.prompt
+
+    @property
+    def is_memory(self):
+        return self.kind == self.Kind.MEMORY
+
+    @transaction.atomic
+    def remove(self):
+        """Delete the card and close the gap it leaves in the numbering."""
+        deck = self.deck
+        self.delete()
+        renumber(list(deck.cards.select_for_update().only("id", "position")))
+
+    @transaction.atomic
+    def move(self, direction):
+        """Swap places with the card above ("up") or below ("down"); at an end, stay put."""
+        siblings = list(self.deck.cards.select_for_update().only("id", "position"))
+        index = next(i for i, card in enumerate(siblings) if card.pk == self.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if other < 0 or other >= len(siblings):
+            return False
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        renumber(siblings)
+        self.refresh_from_db(fields=["position"])
+        return True
+
+
+def renumber(cards):
+    """Give the cards the positions 1, 2, 3... in the order given."""
+    changed = []
+    for number, card in enumerate(cards, start=1):
+        if card.position != number:
+            card.position = number
+            changed.append(card)
+    Card.objects.bulk_update(changed, ["position"])
+
+
+def unique_slug(title):
+    base = slugify(title)[:60].strip("-") or "deck"
+    slug = base
+    suffix = 2
+    while slug in RESERVED_SLUGS or Deck.objects.filter(slug=slug).exists():
+        slug = f"{base}-{suffix}"
+        suffix += 1
+    return slug

@@ -1,0 +1,46 @@
+"""Factories for the objects tests need, with believable defaults."""
+
+import factory
+
+from accounts.models import User
+from decks.models import Card, Deck
+
+PASSWORD = "a-long-test-passphrase"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"facilitator{n}@example.com")
+    name = factory.Sequence(lambda n: f"Facilitator {n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class DeckFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Deck
+
+    title = factory.Sequence(lambda n: f"Workshop deck {n}")
+    description = "Questions to open a customer-experience workshop."
+    owner = factory.SubFactory(UserFactory)
+
+
+class LibraryDeckFactory(DeckFactory):
+    status = Deck.Status.APPROVED
+
+
+class CardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Card
+
+    deck = factory.SubFactory(DeckFactory)
+    prompt = factory.Sequence(lambda n: f"Which customer moment number {n} would you share?")
+    position = factory.LazyAttribute(lambda card: card.deck.next_position())
+
+
+def deck_with_cards(count=3, **fields):
+    deck = DeckFactory(**fields)
+    for _ in range(count):
+        CardFactory(deck=deck)
+    return deck
