@@ -1,8 +1,15 @@
 """Fixtures for the roles every test talks about."""
 
 import pytest
+from django.test import Client
 
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing strength is Django's business; tests only need passwords to check."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -20,19 +27,23 @@ def curator(db):
     return UserFactory(is_staff=True)
 
 
-@pytest.fixture
-def facilitator_client(client, facilitator):
-    client.force_login(facilitator)
-    return client
+def logged_in(user):
+    """A browser of its own for each role, so two roles can act in one test."""
+    browser = Client()
+    browser.force_login(user)
+    return browser
 
 
 @pytest.fixture
-def other_client(client, other_facilitator):
-    client.force_login(other_facilitator)
-    return client
+def facilitator_client(facilitator):
+    return logged_in(facilitator)
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
+def other_client(other_facilitator):
+    return logged_in(other_facilitator)
+
+
+@pytest.fixture
+def curator_client(curator):
+    return logged_in(curator)

@@ -25,7 +25,11 @@ def test_signing_up_twice_with_the_same_address_is_refused_with_a_message(client
     UserFactory(email="ana@example.com")
     response = client.post(
         reverse("signup"),
-        {"email": "ANA@example.com", "password1": "wooden-blocks-42", "password2": "wooden-blocks-42"},
+        {
+            "email": "ANA@example.com",
+            "password1": "wooden-blocks-42",
+            "password2": "wooden-blocks-42",
+        },
     )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
@@ -63,7 +67,11 @@ def test_password_change_needs_the_old_password(facilitator_client, facilitator)
     assert "Your old password was entered incorrectly" in response.content.decode()
     response = facilitator_client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "new-wooden-7", "new_password2": "new-wooden-7"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "new-wooden-7",
+            "new_password2": "new-wooden-7",
+        },
     )
     assert response.status_code == 302
     facilitator.refresh_from_db()
