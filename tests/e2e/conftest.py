@@ -65,4 +65,5 @@ def page(new_page):
 def screenshot(page, name):
     """Keep a picture of what the browser showed, for people to look at (not for asserting)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
