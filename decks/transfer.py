@@ -136,7 +136,7 @@ def read_card(where, prompt, kind="", follow_up="", tags=None, problems=None):
 
 
 def check_card_count(count, room, problems):
-    if count == 0:
+    if count == 0 and not problems:
         problems.append(_("There are no cards in it."))
     elif count > room:
         problems.append(
