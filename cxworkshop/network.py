@@ -57,6 +57,22 @@ def allowed_hosts(host):
     return hosts
 
 
+def public_base_url(request, public_url, serve_host):
+    """The address phones should use: PUBLIC_URL, else this machine's LAN address when serving
+    on all interfaces, else the address the request came in on."""
+    if public_url:
+        return public_url.rstrip("/")
+    if serves_all_interfaces(serve_host) and request.get_host().split(":")[0] in (
+        "localhost",
+        "127.0.0.1",
+        "[::1]",
+    ):
+        addresses = lan_addresses()
+        if addresses:
+            return f"{request.scheme}://{addresses[0]}:{request.get_port()}"
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def banner(host, port):
     lines = [
         "",

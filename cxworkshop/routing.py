@@ -1,3 +1,5 @@
-"""WebSocket routes. Live sessions add their consumers here."""
+"""WebSocket routes of every app."""
 
-websocket_urlpatterns = []
+from sessions.routing import websocket_urlpatterns as live_session_sockets
+
+websocket_urlpatterns = [*live_session_sockets]

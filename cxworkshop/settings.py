@@ -124,6 +124,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file, not memory, so a live server in another process shares the data.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -205,6 +207,11 @@ if env_flag("DJANGO_SECURE_COOKIES"):
 # Decks: the limits an import or the card editor enforces.
 DECK_MAX_CARDS = 200
 DECK_IMPORT_MAX_BYTES = 512 * 1024
+
+# Live sessions: how often one network may try to join, and one participant may answer.
+JOIN_RATE = os.environ.get("CXW_JOIN_RATE", "60/m")
+ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
+RATELIMIT_VIEW = None
 
 LOGGING = {
     "version": 1,

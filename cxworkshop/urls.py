@@ -8,5 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("decks/", include("decks.urls")),
+    path("", include("sessions.urls")),
+    path("stories/", include("stories.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,15 @@
 
 import os
 import shutil
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from channels.testing.live import make_application, set_database_connection
+from daphne.testing import DaphneProcess
+from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -13,8 +19,43 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 375, "height": 760}
 
 
+def start_server():
+    """The whole app, HTTP and WebSockets, served by Daphne in a process of its own."""
+    connections.close_all()
+    process = DaphneProcess(
+        "127.0.0.1",
+        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+        setup=set_database_connection,
+    )
+    process.start()
+    if not process.ready.wait(timeout=30):
+        process.terminate()
+        raise RuntimeError("The Daphne test server did not start.")
+    process.url = f"http://127.0.0.1:{process.port.value}"
+    return process
+
+
+def stop_server(process):
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def asgi_server(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():  # the forked server inherits database access
+        process = start_server()
+    yield SimpleNamespace(url=process.url)
+    stop_server(process)
+
+
+@pytest.fixture
+def live_app(asgi_server, transactional_db):
+    """Each test starts with an empty database that the server process shares."""
+    return asgi_server
+
+
 @pytest.fixture(scope="module")
-def browser():
+def browser(asgi_server):
     if not Path(CHROMIUM).exists():
         message = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
@@ -42,12 +83,12 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_app):
     """Open a page in a fresh browser context: new_page(viewport=PHONE)."""
     contexts = []
 
     def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        context = browser.new_context(viewport=viewport, base_url=live_app.url)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -67,3 +108,8 @@ def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing():
+    """The server process keeps Django's real password hashers, so the tests do too."""

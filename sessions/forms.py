@@ -1,0 +1,108 @@
+"""What facilitators and participants type in a live session passes one of these forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sessions.models import (
+    ANSWER_MAX_LENGTH,
+    JOIN_CODE_LENGTH,
+    NAME_MAX_LENGTH,
+    Answer,
+    LiveSession,
+    normalize_join_code,
+)
+from stories.models import Valence
+
+
+class StartSessionForm(forms.ModelForm):
+    class Meta:
+        model = LiveSession
+        fields = ["is_shuffled", "mode", "answers_live", "anonymous_allowed"]
+        widgets = {"mode": forms.RadioSelect}
+        help_texts = {
+            "is_shuffled": _("The order is kept, so the session can be replayed the same way."),
+            "answers_live": _(
+                "Off: answers stay on your console until you open them for the room."
+            ),
+        }
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Join code"),
+        max_length=20,
+        help_text=_("The six characters on the room screen."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        code = normalize_join_code(self.cleaned_data["code"])
+        if len(code) != JOIN_CODE_LENGTH:
+            raise forms.ValidationError(
+                _("A join code has %(length)s characters, like K7Q2MX."),
+                params={"length": JOIN_CODE_LENGTH},
+            )
+        return code
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        help_text=_("How the room will see you."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if session.anonymous_allowed:
+            self.fields["display_name"].help_text = _("Optional: leave it empty to stay anonymous.")
+        else:
+            self.fields["display_name"].widget.attrs["required"] = True
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name and not self.session.anonymous_allowed:
+            raise forms.ValidationError(_("Tell the room your name (a first name is enough)."))
+        return name
+
+
+class AnswerForm(forms.ModelForm):
+    class Meta:
+        model = Answer
+        fields = ["text", "is_private", "valence", "share_with", "archive_consent"]
+        labels = {
+            "text": _("Your answer"),
+            "is_private": _("Only for the facilitator (not shown to the room)"),
+            "valence": _("How did it feel?"),
+            "share_with": _("Who would you share it with, and why? (optional)"),
+            "archive_consent": _("May it go into the story archive?"),
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4, "maxlength": ANSWER_MAX_LENGTH}),
+            "share_with": forms.Textarea(attrs={"rows": 2, "maxlength": ANSWER_MAX_LENGTH}),
+            "valence": forms.RadioSelect,
+            "archive_consent": forms.RadioSelect,
+        }
+        error_messages = {"text": {"required": _("Write an answer before sending it.")}}
+
+    def __init__(self, *args, card, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.card = card
+        if card.is_memory:
+            self.fields["text"].label = _("Your memory")
+            self.fields["valence"].choices = Valence.choices
+            self.fields["valence"].required = False
+        else:
+            for name in ["valence", "share_with", "archive_consent"]:
+                del self.fields[name]
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write an answer before sending it."))
+        return text

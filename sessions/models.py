@@ -1,0 +1,447 @@
+"""Live workshop sessions: a deck run in front of a room, cards revealed, answers collected.
+
+All state lives here, in the database; screens are told about changes by `broadcast.py`.
+"""
+
+import random
+import secrets
+
+import segno
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stories.models import Story, Valence
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+JOIN_CODE_LENGTH = 6
+NAME_MAX_LENGTH = 40
+ANSWER_MAX_LENGTH = 1000
+
+
+def new_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalize_join_code(text):
+    """What a person typed, as a code: upper case, no spaces or dashes."""
+    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+
+
+class LiveSessionQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=LiveSession.Status.ENDED)
+
+    def run_by(self, user):
+        return self.filter(facilitator=user)
+
+
+class LiveSession(models.Model):
+    class Status(models.TextChoices):
+        LOBBY = "lobby", _("Waiting for people to join")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    class Mode(models.TextChoices):
+        REVEAL = "reveal", _("I reveal the cards")
+        SPREAD = "spread", _("Table spread: whoever's turn it is picks a face-down block")
+
+    deck = models.ForeignKey(
+        "decks.Deck", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_sessions"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    join_code = models.CharField(_("join code"), max_length=JOIN_CODE_LENGTH, db_index=True)
+    room_key = models.CharField(max_length=40, default=secrets.token_urlsafe, editable=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.LOBBY)
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.REVEAL)
+    is_shuffled = models.BooleanField(_("shuffle the cards"), default=True)
+    shuffle_seed = models.PositiveBigIntegerField(default=0)
+    reshuffle_count = models.PositiveIntegerField(default=0)
+    answers_live = models.BooleanField(
+        _("show answers on the room screen as they arrive"), default=True
+    )
+    anonymous_allowed = models.BooleanField(_("people may join without a name"), default=False)
+    current_card = models.ForeignKey(
+        "SessionCard", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    current_turn = models.ForeignKey(
+        "Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    round_number = models.PositiveIntegerField(default=1)
+    join_base_url = models.CharField(
+        max_length=200, blank=True, help_text=_("The address phones use to reach the app.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("live session")
+        verbose_name_plural = _("live sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["join_code"],
+                condition=~Q(status="ended"),
+                name="live_session_join_code_unique_while_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.join_code})"
+
+    def get_absolute_url(self):
+        return reverse("live_sessions:console", args=[self.pk])
+
+    @classmethod
+    @transaction.atomic
+    def start(cls, deck, facilitator, **options):
+        """A new session of `deck`, with its own copy of every card, in shuffled order."""
+        session = cls(deck=deck, facilitator=facilitator, title=deck.title, **options)
+        session.shuffle_seed = secrets.randbits(48)
+        for _attempt in range(20):
+            session.join_code = new_join_code()
+            try:
+                with transaction.atomic():
+                    session.save()
+                break
+            except IntegrityError:
+                continue
+        else:
+            raise RuntimeError("No free join code found.")
+        cards = list(deck.cards.all())
+        order = list(range(len(cards)))
+        if session.is_shuffled:
+            order = session.shuffled(order, 0)
+        SessionCard.objects.bulk_create(
+            SessionCard(
+                session=session,
+                prompt=cards[index].prompt,
+                kind=cards[index].kind,
+                follow_up=cards[index].follow_up,
+                position=position,
+            )
+            for position, index in enumerate(order, start=1)
+        )
+        return session
+
+    def shuffled(self, items, round_of_shuffling):
+        """The items in this session's order: reproducible from the stored seed."""
+        items = list(items)
+        random.Random(f"{self.shuffle_seed}:{round_of_shuffling}").shuffle(items)
+        return items
+
+    @property
+    def join_path(self):
+        return reverse("live_sessions:join", args=[self.join_code])
+
+    @property
+    def join_url(self):
+        return f"{self.join_base_url}{self.join_path}"
+
+    def join_qr_svg(self):
+        """The join link as a QR code, an SVG drawn on the server."""
+        return segno.make(self.join_url, error="m").svg_inline(
+            scale=10, border=2, dark="#14110e", light="#ffffff", omitsize=True
+        )
+
+    def group(self, audience):
+        """The channel-layer group of one audience: "room", "host" or "phones"."""
+        return f"live-{self.pk}-{audience}"
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.ENDED
+
+    @property
+    def is_spread(self):
+        return self.mode == self.Mode.SPREAD
+
+    # Cards
+
+    def playable_cards(self):
+        return self.cards.filter(is_skipped=False)
+
+    def shown_cards(self):
+        return self.cards.filter(shown_order__isnull=False).order_by("shown_order")
+
+    def face_down_cards(self):
+        return self.cards.filter(shown_order__isnull=True, is_skipped=False).order_by("position")
+
+    def _show(self, card):
+        now = timezone.now()
+        if self.current_card_id and self.current_card_id != card.pk:
+            self.cards.filter(pk=self.current_card_id).update(closed_at=now)
+        if card.shown_order is None:
+            top = self.cards.aggregate(top=Max("shown_order"))["top"] or 0
+            card.shown_order = top + 1
+            card.revealed_at = now
+        card.closed_at = None
+        card.save()
+        self.current_card = card
+        self.status = self.Status.LIVE
+        self.save(update_fields=["current_card", "status"])
+        return card
+
+    def reveal_next(self):
+        """Move on: to the next card already shown (after going back), else turn a new one."""
+        current = self.current_card
+        if current is not None:
+            following = self.cards.filter(shown_order=current.shown_order + 1).first()
+            if following:
+                return self._show(following)
+        card = self.face_down_cards().first()
+        return self._show(card) if card else None
+
+    def reveal(self, card):
+        """Turn over a particular face-down card (a pick from the table spread)."""
+        if card.shown_order is not None or card.is_skipped:
+            return None
+        return self._show(card)
+
+    def go_back(self):
+        current = self.current_card
+        if current is None or current.shown_order <= 1:
+            return None
+        return self._show(self.cards.get(shown_order=current.shown_order - 1))
+
+    def skip_next(self):
+        """Set the card that would come next aside, unseen, and reveal the one after it."""
+        upcoming = self.face_down_cards().first()
+        if upcoming is None:
+            return None
+        upcoming.is_skipped = True
+        upcoming.save(update_fields=["is_skipped"])
+        return upcoming
+
+    def reshuffle(self):
+        """Shuffle the cards nobody has seen yet; the ones shown keep their place."""
+        remaining = list(self.face_down_cards())
+        positions = sorted(card.position for card in remaining)
+        self.reshuffle_count += 1
+        self.save(update_fields=["reshuffle_count"])
+        remaining = self.shuffled(remaining, self.reshuffle_count)
+        for card, position in zip(remaining, positions, strict=True):
+            card.position = position
+        SessionCard.objects.bulk_update(remaining, ["position"])
+
+    def open_answers(self):
+        if self.current_card_id:
+            self.cards.filter(pk=self.current_card_id).update(answers_open=True)
+            self.current_card.refresh_from_db()
+
+    def end(self):
+        now = timezone.now()
+        self.cards.filter(closed_at__isnull=True, revealed_at__isnull=False).update(closed_at=now)
+        self.status = self.Status.ENDED
+        self.ended_at = now
+        self.save(update_fields=["status", "ended_at"])
+
+    def progress(self):
+        """(number of the current card, cards in play) for "card 3 of 12"."""
+        total = self.playable_cards().count()
+        number = self.current_card.shown_order if self.current_card else 0
+        return number, total
+
+    # People and turns
+
+    def join(self, display_name):
+        """Add a participant at the end of the turn order; a taken name gets a number."""
+        taken = set(self.participants.values_list("display_name", flat=True))
+        base = display_name.strip()[:NAME_MAX_LENGTH] or _("Guest")
+        name, suffix = base, 2
+        if not display_name.strip():
+            name = f"{base} {len(taken) + 1}"
+        while name in taken:
+            name = f"{base} {suffix}"
+            suffix += 1
+        top = self.participants.aggregate(top=Max("turn_position"))["top"] or 0
+        return self.participants.create(
+            display_name=name,
+            turn_position=top + 1,
+            is_anonymous=not display_name.strip(),
+        )
+
+    def _give_turn(self, participant):
+        participant.last_turn_round = self.round_number
+        participant.save(update_fields=["last_turn_round"])
+        self.current_turn = participant
+        self.save(update_fields=["current_turn", "round_number"])
+        return participant
+
+    def _waiting_this_round(self):
+        return self.participants.filter(last_turn_round__lt=self.round_number).order_by(
+            "turn_position"
+        )
+
+    def _next_in_order(self):
+        """Who is next going around the room, and whether that starts a new round."""
+        waiting = self._waiting_this_round()
+        if self.current_turn is not None:
+            later = waiting.filter(turn_position__gt=self.current_turn.turn_position)
+            following = later.first() or waiting.first()
+        else:
+            following = waiting.first()
+        if following is not None:
+            return following, False
+        return self.participants.order_by("turn_position").first(), True
+
+    def pass_turn(self):
+        """The next person in the order who has not had a turn this round; then a new round."""
+        following, new_round = self._next_in_order()
+        if following is None:
+            return None
+        if new_round:
+            self.round_number += 1
+        return self._give_turn(following)
+
+    def skip_turn(self):
+        """Pass over the person who would be next: they sit this round out."""
+        skipped, new_round = self._next_in_order()
+        if skipped is None:
+            return None
+        if new_round:
+            self.round_number += 1
+            self.save(update_fields=["round_number"])
+        skipped.last_turn_round = self.round_number
+        skipped.save(update_fields=["last_turn_round"])
+        return self.pass_turn()
+
+    def random_turn(self):
+        """Anyone who has not had a turn this round, by chance; then a new round."""
+        waiting = list(self._waiting_this_round().exclude(pk=self.current_turn_id))
+        if not waiting:
+            if not self.participants.exists():
+                return None
+            self.round_number += 1
+            waiting = list(self._waiting_this_round().exclude(pk=self.current_turn_id))
+            waiting = waiting or list(self.participants.all())
+        return self._give_turn(secrets.choice(waiting))
+
+
+class SessionCard(models.Model):
+    """The session's own copy of a card, so editing the deck never changes a past session."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="cards")
+    prompt = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, default="question")
+    follow_up = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField()
+    shown_order = models.PositiveIntegerField(null=True, blank=True)
+    is_skipped = models.BooleanField(default=False)
+    answers_open = models.BooleanField(default=False)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.prompt
+
+    @property
+    def is_memory(self):
+        return self.kind == "memory"
+
+    @property
+    def is_open_for_answers(self):
+        return self.revealed_at is not None and self.closed_at is None
+
+    def answers_reach_room(self):
+        return self.session.answers_live or self.answers_open
+
+    def room_answers(self):
+        """Answers the room may see: not private, not hidden, and once answers are shown."""
+        if not self.answers_reach_room():
+            return Answer.objects.none()
+        return self.answers.filter(is_private=False, is_hidden=False).select_related("participant")
+
+
+class Participant(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(max_length=NAME_MAX_LENGTH + 4)
+    is_anonymous = models.BooleanField(default=False)
+    token = models.CharField(max_length=40, default=secrets.token_urlsafe, unique=True)
+    turn_position = models.PositiveIntegerField(default=0)
+    last_turn_round = models.PositiveIntegerField(default=0)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["turn_position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "display_name"], name="participant_name_unique_in_session"
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Answer(models.Model):
+    class Consent(models.TextChoices):
+        NONE = "none", _("No, keep it in this room")
+        NAMED = "named", _("Yes, with my name")
+        ANONYMOUS = "anonymous", _("Yes, anonymously")
+
+    session_card = models.ForeignKey(SessionCard, on_delete=models.CASCADE, related_name="answers")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(max_length=ANSWER_MAX_LENGTH)
+    is_private = models.BooleanField(default=False)
+    is_hidden = models.BooleanField(default=False)
+    is_spotlighted = models.BooleanField(default=False)
+    valence = models.CharField(max_length=12, choices=Valence.choices, blank=True)
+    share_with = models.TextField(max_length=ANSWER_MAX_LENGTH, blank=True)
+    archive_consent = models.CharField(max_length=10, choices=Consent.choices, default=Consent.NONE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session_card", "participant"], name="one_answer_per_card"
+            )
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+    @property
+    def shown_in_room(self):
+        return not self.is_private and not self.is_hidden and self.session_card.answers_reach_room()
+
+    def sync_story(self):
+        """Create, update or erase this answer's story to match the participant's consent.
+
+        Only a memory card's answer can become a story, never one marked private.
+        """
+        story = Story.objects.filter(answer=self).first()
+        wants_story = (
+            self.session_card.is_memory
+            and not self.is_private
+            and self.archive_consent != self.Consent.NONE
+        )
+        if not wants_story:
+            if story and story.status != Story.Status.WITHDRAWN:
+                story.withdraw()
+            return None
+        story = story or Story(answer=self, session=self.session_card.session)
+        story.text = self.text
+        story.prompt = self.session_card.prompt
+        story.valence = self.valence
+        story.share_with = self.share_with
+        named = self.archive_consent == self.Consent.NAMED and not self.participant.is_anonymous
+        story.author_name = self.participant.display_name if named else ""
+        if story.status == Story.Status.WITHDRAWN:
+            story.status = Story.Status.VISIBLE
+        story.save()
+        return story

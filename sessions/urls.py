@@ -1,0 +1,35 @@
+from django.urls import path, re_path
+
+from sessions import views
+from sessions.views import COMMANDS, MODERATION
+
+app_name = "live_sessions"
+
+commands = "|".join(COMMANDS)
+moderation = "|".join(MODERATION)
+
+urlpatterns = [
+    path("live/", views.session_list, name="session-list"),
+    path("decks/<slug:slug>/start/", views.session_start, name="session-start"),
+    path("live/<int:pk>/", views.console, name="console"),
+    path("live/<int:pk>/room/", views.room, name="room"),
+    path("live/<int:pk>/summary/", views.summary, name="summary"),
+    re_path(
+        r"^live/(?P<pk>[0-9]+)/summary\.(?P<file_format>csv|md)$",
+        views.summary_export,
+        name="summary-export",
+    ),
+    re_path(
+        rf"^live/(?P<pk>[0-9]+)/(?P<command>{commands})/$", views.session_command, name="command"
+    ),
+    re_path(
+        rf"^live/(?P<pk>[0-9]+)/answers/(?P<answer_id>[0-9]+)/(?P<action>{moderation})/$",
+        views.answer_moderate,
+        name="answer-moderate",
+    ),
+    path("join/", views.join_code, name="join-code"),
+    path("join/<str:code>/", views.join, name="join"),
+    path("join/<str:code>/answer/", views.phone_answer, name="answer"),
+    path("join/<str:code>/pick/<int:card_id>/", views.phone_pick, name="pick"),
+    path("join/<str:code>/thanks/", views.phone_thanks, name="thanks"),
+]

@@ -1,0 +1,291 @@
+"""Live-session views. Every change is a POST: check permission, change the database in a
+transaction, and let `broadcast` tell the screens once it has committed."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from cxworkshop.network import public_base_url
+from decks.views import visible_deck
+from sessions import broadcast, export, screens
+from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
+from sessions.models import Answer, LiveSession
+from sessions.presence import participant_for, remember
+
+
+def hosted_session(request, pk):
+    """A session run by the logged-in facilitator: 403 for anyone else who is not logged in
+    (participants included), 404 for another facilitator."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied(_("Only the facilitator can do this."))
+    return get_object_or_404(LiveSession, pk=pk, facilitator=request.user)
+
+
+def too_many(request, message):
+    return render(request, "sessions/too_many.html", {"message": message}, status=429)
+
+
+# Facilitator
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_start(request, slug):
+    deck = visible_deck(request, slug)
+    form = StartSessionForm(request.POST or None)
+    if not deck.cards.exists():
+        messages.error(request, _("Add a card to the deck before starting a session."))
+        return redirect(deck)
+    if request.method == "POST" and form.is_valid():
+        session = LiveSession.start(
+            deck,
+            request.user,
+            join_base_url=public_base_url(request, settings.PUBLIC_URL, settings.SERVE_HOST),
+            **form.cleaned_data,
+        )
+        return redirect(session)
+    return render(request, "sessions/session_start.html", {"deck": deck, "form": form})
+
+
+@login_required
+def session_list(request):
+    sessions = LiveSession.objects.run_by(request.user).select_related("deck")
+    return render(
+        request,
+        "sessions/session_list.html",
+        {
+            "open_sessions": [s for s in sessions if s.is_open],
+            "past_sessions": [s for s in sessions if not s.is_open],
+        },
+    )
+
+
+@login_required
+def console(request, pk):
+    session = hosted_session(request, pk)
+    if not session.is_open:
+        return redirect("live_sessions:summary", pk=session.pk)
+    return render(request, "sessions/console.html", screens.host_context(session))
+
+
+COMMANDS = {
+    "next": ("reveal_next", broadcast.card_revealed),
+    "previous": ("go_back", broadcast.card_revealed),
+    "skip": ("skip_next", broadcast.card_revealed),
+    "reshuffle": ("reshuffle", broadcast.cards_reshuffled),
+    "open-answers": ("open_answers", broadcast.answers_changed),
+    "turn-next": ("pass_turn", broadcast.turn_passed),
+    "turn-skip": ("skip_turn", broadcast.turn_passed),
+    "turn-random": ("random_turn", broadcast.turn_passed),
+    "end": ("end", broadcast.session_ended),
+}
+
+
+@require_POST
+def session_command(request, pk, command):
+    session = hosted_session(request, pk)
+    if not session.is_open:
+        messages.error(request, _("This session has ended."))
+        return redirect("live_sessions:summary", pk=session.pk)
+    method, event = COMMANDS[command]
+    with transaction.atomic():
+        getattr(session, method)()
+        event(session)
+    if command == "end":
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("live_sessions:summary", args=[session.pk])
+            return response
+        return redirect("live_sessions:summary", pk=session.pk)
+    if request.htmx:
+        session.refresh_from_db()
+        return render(request, "sessions/console.html#host-state", screens.host_context(session))
+    return redirect(session)
+
+
+MODERATION = {
+    "hide": {"is_hidden": True},
+    "unhide": {"is_hidden": False},
+    "spotlight": {"is_spotlighted": True},
+    "unspotlight": {"is_spotlighted": False},
+}
+
+
+@require_POST
+def answer_moderate(request, pk, answer_id, action):
+    session = hosted_session(request, pk)
+    answer = get_object_or_404(Answer, pk=answer_id, session_card__session=session)
+    with transaction.atomic():
+        if action == "spotlight":
+            Answer.objects.filter(session_card=answer.session_card).update(is_spotlighted=False)
+        Answer.objects.filter(pk=answer.pk).update(**MODERATION[action])
+        broadcast.answers_changed(session)
+    if request.htmx:
+        return render(request, "sessions/console.html#host-state", screens.host_context(session))
+    return redirect(session)
+
+
+def room(request, pk):
+    session = get_object_or_404(LiveSession, pk=pk)
+    key = request.GET.get("key", "")
+    is_host = request.user.is_authenticated and session.facilitator_id == request.user.pk
+    if not is_host and not (key and secrets.compare_digest(key, session.room_key)):
+        if not request.user.is_authenticated:
+            return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
+        raise Http404
+    context = screens.room_context(session)
+    context["room_key"] = key
+    return render(request, "sessions/room.html", context)
+
+
+@login_required
+def summary(request, pk):
+    session = hosted_session(request, pk)
+    return render(request, "sessions/summary.html", screens.summary_context(session))
+
+
+@login_required
+def summary_export(request, pk, file_format):
+    session = hosted_session(request, pk)
+    if file_format == "csv":
+        content, content_type = export.as_csv(session), "text/csv"
+    else:
+        content, content_type = export.as_markdown(session), "text/markdown"
+    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    name = f"session-{session.join_code}-{session.created_at:%Y-%m-%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# Participant
+
+
+def open_session(code):
+    return LiveSession.objects.open().filter(join_code=code).first()
+
+
+def join_code(request):
+    form = JoinCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("live_sessions:join", code=form.cleaned_data["code"])
+    return render(request, "sessions/join_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, code):
+    session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
+    participant = participant_for(request.session, session) if session else None
+    if participant:
+        return phone_page(request, session, participant)
+    if session is None or not session.is_open:
+        form = JoinCodeForm(initial={"code": code})
+        message = (
+            _("That session has ended. Thank you for coming!")
+            if session
+            else _("No open session has the code %(code)s. Check the room screen and try again.")
+            % {"code": code}
+        )
+        return render(
+            request, "sessions/join_code.html", {"form": form, "message": message}, status=404
+        )
+    form = JoinForm(request.POST or None, session=session)
+    if request.method == "POST":
+        if is_ratelimited(request, group="join", key="ip", rate=settings.JOIN_RATE, increment=True):
+            return too_many(request, _("Too many tries to join from this network. Wait a minute."))
+        if form.is_valid():
+            with transaction.atomic():
+                participant = session.join(form.cleaned_data["display_name"])
+                broadcast.participant_joined(session)
+            remember(request.session, participant)
+            return redirect("live_sessions:join", code=code)
+    return render(request, "sessions/join.html", {"session": session, "form": form})
+
+
+def phone_page(request, session, participant):
+    context = screens.phone_context(session, participant)
+    context["form"] = answer_form_for(session, participant)
+    return render(request, "sessions/phone.html", context)
+
+
+def answer_form_for(session, participant, data=None):
+    card = session.current_card
+    if card is None or not card.is_open_for_answers or not session.is_open:
+        return None
+    answer = card.answers.filter(participant=participant).first()
+    return AnswerForm(data, instance=answer, card=card)
+
+
+def participant_or_403(request, code):
+    session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
+    participant = participant_for(request.session, session) if session else None
+    if participant is None:
+        raise PermissionDenied(_("Join the session first."))
+    return session, participant
+
+
+@require_http_methods(["GET", "POST"])
+def phone_answer(request, code):
+    session, participant = participant_or_403(request, code)
+    form = answer_form_for(session, participant, request.POST or None)
+    context = {**screens.phone_context(session, participant), "form": form, "saved": False}
+    if request.method == "POST":
+        if form is None:
+            context["closed"] = True
+            return render(request, "sessions/phone.html#phone-answer", context, status=409)
+        if is_ratelimited(
+            request,
+            group="answer",
+            key=lambda group, request: participant.token,
+            rate=settings.ANSWER_RATE,
+            increment=True,
+        ):
+            return too_many(request, _("That was a lot of answers at once. Wait a minute."))
+        if form.is_valid():
+            with transaction.atomic():
+                answer = form.save(commit=False)
+                answer.session_card = form.card
+                answer.participant = participant
+                answer.save()
+                answer.sync_story()
+                broadcast.answer_saved(session)
+            context["form"] = answer_form_for(session, participant)
+            context["saved"] = True
+        if not request.htmx:
+            if context["saved"]:
+                messages.success(request, _("Your answer is saved."))
+                return redirect("live_sessions:join", code=code)
+            return phone_page(request, session, participant)
+    return render(request, "sessions/phone.html#phone-answer", context)
+
+
+@require_POST
+def phone_pick(request, code, card_id):
+    session, participant = participant_or_403(request, code)
+    if not session.is_spread or session.current_turn_id != participant.pk:
+        raise PermissionDenied(_("Wait for your turn to pick a block."))
+    card = get_object_or_404(session.face_down_cards(), pk=card_id)
+    with transaction.atomic():
+        session.reveal(card)
+        broadcast.card_revealed(session)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect("live_sessions:join", code=code)
+
+
+def phone_thanks(request, code):
+    session, participant = participant_or_403(request, code)
+    return render(
+        request,
+        "sessions/phone.html#phone-thanks",
+        {"session": session, "participant": participant},
+    )
