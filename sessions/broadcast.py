@@ -51,10 +51,6 @@ def to_phones(session, *parts):
     send(session.group("phones"), render_parts(PHONE, parts, screens.phone_context(session)))
 
 
-ROOM_STAGE = ("room-progress", "room-card", "room-turn", "room-answers")
-HOST_ALL = ("host-controls", "host-people", "host-answers")
-
-
 @after_commit
 def participant_joined(session):
     to_room(session, "room-people", "room-turn")
@@ -63,8 +59,9 @@ def participant_joined(session):
 
 @after_commit
 def card_revealed(session):
-    to_room(session, *ROOM_STAGE)
-    to_host(session, *HOST_ALL)
+    # The whole screen: the room leaves the lobby layout when the first card comes up.
+    to_room(session, "room-state")
+    to_host(session, "host-state")
     to_phones(session, "phone-card", "phone-turn")
 
 
