@@ -97,9 +97,13 @@ class AnswerForm(forms.ModelForm):
             self.fields["text"].label = _("Your memory")
             self.fields["valence"].choices = Valence.choices
             self.fields["valence"].required = False
+            self.fields["archive_consent"].required = False
         else:
             for name in ["valence", "share_with", "archive_consent"]:
                 del self.fields[name]
+
+    def clean_archive_consent(self):
+        return self.cleaned_data.get("archive_consent") or Answer.Consent.NONE
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()

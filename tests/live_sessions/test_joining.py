@@ -1,0 +1,98 @@
+"""Participants join with a code and a name, from a phone without an account."""
+
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import LiveSession, Participant
+
+
+def join_url(session):
+    return reverse("live_sessions:join", args=[session.join_code])
+
+
+def test_the_join_page_takes_a_code_in_any_case_with_spaces(client, live_session):
+    typed = " ".join(live_session.join_code.lower())
+    response = client.get(reverse("live_sessions:join-code"), {"code": typed})
+    assert response.status_code == 302 and response.url == join_url(live_session)
+
+
+def test_a_malformed_code_is_explained(client, db):
+    response = client.get(reverse("live_sessions:join-code"), {"code": "AB"})
+    assert "A join code has 6 characters" in response.content.decode()
+
+
+def test_a_wrong_code_gets_a_clear_message(client, db):
+    response = client.get(reverse("live_sessions:join", args=["ZZZZZZ"]))
+    assert response.status_code == 404
+    assert "No open session has the code ZZZZZZ" in response.content.decode()
+
+
+def test_an_ended_session_no_longer_takes_new_people(client, live_session):
+    live_session.end()
+    response = client.post(join_url(live_session), {"display_name": "Late"})
+    assert response.status_code == 404
+    assert "That session has ended." in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_a_name_is_required_unless_the_session_allows_anonymous(client, live_session):
+    response = client.post(join_url(live_session), {"display_name": "   "})
+    assert "Tell the room your name" in response.content.decode()
+    assert not live_session.participants.exists()
+    live_session.anonymous_allowed = True
+    live_session.save()
+    response = client.post(join_url(live_session), {"display_name": ""})
+    assert response.status_code == 302
+    assert live_session.participants.get().is_anonymous
+
+
+def test_an_over_long_name_is_refused_with_a_message(client, live_session):
+    response = client.post(join_url(live_session), {"display_name": "x" * 41})
+    assert "at most 40 characters" in response.content.decode()
+
+
+def test_the_phone_remembers_its_participant_after_a_reload(phone, live_session):
+    ana = phone(live_session, "Ana")
+    page = ana.get(join_url(live_session)).content.decode()
+    assert 'class="phone-header__me">Ana<' in page
+    ana.get(join_url(live_session))
+    assert live_session.participants.count() == 1
+
+
+def test_join_attempts_are_rate_limited_per_address(client, live_session, settings):
+    settings.JOIN_RATE = "3/m"
+    for number in range(3):
+        client.post(join_url(live_session), {"display_name": ""}, REMOTE_ADDR="10.9.9.9")
+    response = client.post(join_url(live_session), {"display_name": "Ana"}, REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert "Too many tries to join" in response.content.decode()
+    other = Client().post(join_url(live_session), {"display_name": "Bo"}, REMOTE_ADDR="10.9.9.8")
+    assert other.status_code == 302
+
+
+def test_starting_a_session_from_a_library_deck(other_client, live_session):
+    deck = live_session.deck
+    deck.status = "approved"
+    deck.save()
+    response = other_client.post(
+        reverse("live_sessions:session-start", args=[deck.slug]),
+        {"is_shuffled": "on", "mode": "spread", "answers_live": "on"},
+    )
+    session = LiveSession.objects.exclude(pk=live_session.pk).get()
+    assert response.url == session.get_absolute_url()
+    assert (session.mode, session.is_shuffled, session.anonymous_allowed) == ("spread", True, False)
+    assert session.cards.count() == 3
+
+
+def test_a_private_deck_of_another_facilitator_cannot_be_started(other_client, live_session):
+    response = other_client.post(
+        reverse("live_sessions:session-start", args=[live_session.deck.slug]), {"mode": "reveal"}
+    )
+    assert response.status_code == 404
+
+
+def test_editing_the_deck_never_changes_a_running_session(live_session):
+    live_session.deck.cards.update(prompt="Changed later")
+    live_session.deck.delete()
+    live_session.refresh_from_db()
+    assert live_session.cards.first().prompt == "What made you smile?"

@@ -1,0 +1,129 @@
+"""Every facilitator action, tried by everyone who is not that session's facilitator."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sessions.models import Answer, LiveSession
+from sessions.views import COMMANDS
+
+COMMAND_NAMES = list(COMMANDS)
+
+
+@pytest.fixture
+def started(live_session, phone):
+    live_session.reveal_next()
+    ana = phone(live_session, "Ana")
+    ana.post(reverse("live_sessions:answer", args=[live_session.join_code]), {"text": "Hello"})
+    return live_session
+
+
+def state(session):
+    session.refresh_from_db()
+    answer = Answer.objects.get()
+    return (
+        session.status,
+        session.current_card_id,
+        session.current_turn_id,
+        session.round_number,
+        list(session.cards.values_list("position", "shown_order", "is_skipped", "answers_open")),
+        (answer.is_hidden, answer.is_spotlighted),
+    )
+
+
+def facilitator_requests(session):
+    answer = Answer.objects.get()
+    urls = [reverse("live_sessions:command", args=[session.pk, name]) for name in COMMAND_NAMES]
+    urls += [
+        reverse("live_sessions:answer-moderate", args=[session.pk, answer.pk, action])
+        for action in ["hide", "unhide", "spotlight", "unspotlight"]
+    ]
+    return urls
+
+
+def pages(session):
+    return [
+        reverse("live_sessions:console", args=[session.pk]),
+        reverse("live_sessions:summary", args=[session.pk]),
+        reverse("live_sessions:summary-export", args=[session.pk, "csv"]),
+    ]
+
+
+@pytest.fixture
+def visitors(started, other_session, phone, other_client):
+    """Everyone but the facilitator, with the status each must get for an action."""
+    return {
+        "not logged in": (Client(), 403),
+        "participant of this session": (phone(started, "Bo"), 403),
+        "participant of another session": (phone(other_session, "Cy"), 403),
+        "another facilitator": (other_client, 404),
+    }
+
+
+def test_nobody_but_the_facilitator_can_drive_a_session(started, visitors):
+    before = state(started)
+    for who, (browser, status) in visitors.items():
+        for url in facilitator_requests(started):
+            response = browser.post(url)
+            assert response.status_code == status, (who, url, response.status_code)
+    assert state(started) == before
+
+
+def test_nobody_but_the_facilitator_sees_the_console_or_summary(started, visitors):
+    for who, (browser, _status) in visitors.items():
+        for url in pages(started):
+            response = browser.get(url)
+            if who == "another facilitator":
+                assert response.status_code == 404, (who, url)
+            else:
+                assert response.status_code == 302, (who, url)
+                assert response.url.startswith("/accounts/login/"), (who, url)
+
+
+def test_the_room_screen_needs_the_facilitator_or_the_secret_link(started, visitors):
+    url = reverse("live_sessions:room", args=[started.pk])
+    for who, (browser, _status) in visitors.items():
+        response = browser.get(url)
+        assert response.status_code in (302, 404), who
+        assert "Hello" not in response.content.decode()
+    response = Client().get(url, {"key": started.room_key})
+    assert response.status_code == 200 and "Hello" in response.content.decode()
+    assert Client().get(url, {"key": "wrong"}).status_code == 302
+
+
+@pytest.mark.parametrize("command", COMMAND_NAMES)
+def test_the_facilitator_can_run_every_command(facilitator_client, started, command):
+    response = facilitator_client.post(
+        reverse("live_sessions:command", args=[started.pk, command]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code in (200, 204)
+    if command == "end":
+        started.refresh_from_db()
+        assert started.status == LiveSession.Status.ENDED
+        assert response["HX-Redirect"] == reverse("live_sessions:summary", args=[started.pk])
+
+
+def test_hiding_an_answer_takes_it_off_the_room_screen(facilitator_client, started):
+    answer = Answer.objects.get()
+    room_url = reverse("live_sessions:room", args=[started.pk])
+    assert "Hello" in facilitator_client.get(room_url).content.decode()
+    facilitator_client.post(
+        reverse("live_sessions:answer-moderate", args=[started.pk, answer.pk, "hide"])
+    )
+    assert "Hello" not in facilitator_client.get(room_url).content.decode()
+    console = facilitator_client.get(started.get_absolute_url()).content.decode()
+    assert "Hello" in console and "Hidden from the room" in console
+
+
+def test_a_participant_cannot_pick_a_block_out_of_turn(phone, facilitator):
+    from tests.live_sessions.conftest import start_session
+
+    session = start_session(facilitator, mode="spread")
+    ana, bo = phone(session, "Ana"), phone(session, "Bo")
+    session.pass_turn()
+    block = session.face_down_cards().last()
+    response = bo.post(reverse("live_sessions:pick", args=[session.join_code, block.pk]))
+    assert response.status_code == 403
+    ana.post(reverse("live_sessions:pick", args=[session.join_code, block.pk]))
+    session.refresh_from_db()
+    assert session.current_card == block
