@@ -7,7 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from channels.testing.live import make_application, set_database_connection
+from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
@@ -20,12 +20,14 @@ PHONE = {"width": 375, "height": 760}
 
 
 def start_server():
-    """The whole app, HTTP and WebSockets, served by Daphne in a process of its own."""
+    """The whole app, HTTP and WebSockets, served by Daphne in a process of its own.
+
+    The process is forked after the test database exists, so it inherits settings that
+    already point at it.
+    """
     connections.close_all()
     process = DaphneProcess(
-        "127.0.0.1",
-        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-        setup=set_database_connection,
+        "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
     )
     process.start()
     if not process.ready.wait(timeout=30):

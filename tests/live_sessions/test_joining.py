@@ -61,7 +61,7 @@ def test_the_phone_remembers_its_participant_after_a_reload(phone, live_session)
 
 def test_join_attempts_are_rate_limited_per_address(client, live_session, settings):
     settings.JOIN_RATE = "3/m"
-    for number in range(3):
+    for _attempt in range(3):
         client.post(join_url(live_session), {"display_name": ""}, REMOTE_ADDR="10.9.9.9")
     response = client.post(join_url(live_session), {"display_name": "Ana"}, REMOTE_ADDR="10.9.9.9")
     assert response.status_code == 429

@@ -1,0 +1,161 @@
+"""WebSockets through the real ASGI application and channel layer: who may connect, what a
+screen gets on (re)connect, and which events reach which audience."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from django.urls import reverse
+
+from cxworkshop.asgi import application
+from tests.factories import UserFactory
+from tests.live_sessions.conftest import PROMPTS, start_session
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+async def connect(path, browser=None):
+    headers = [(b"origin", b"http://testserver")]
+    if browser is not None and "sessionid" in browser.cookies:
+        headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
+    socket = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await socket.connect()
+    return socket, connected
+
+
+async def logged_in(user):
+    browser = Client()
+    await sync_to_async(browser.force_login)(user)
+    return browser
+
+
+async def joined(session, name):
+    browser = Client()
+    response = await sync_to_async(browser.post)(
+        reverse("live_sessions:join", args=[session.join_code]), {"display_name": name}
+    )
+    assert response.status_code == 302
+    return browser
+
+
+async def post(browser, url, data=None):
+    return await sync_to_async(browser.post)(url, data or {})
+
+
+def command(session, name):
+    return reverse("live_sessions:command", args=[session.pk, name])
+
+
+@pytest.fixture
+def session(facilitator):
+    return start_session(facilitator)
+
+
+@pytest.fixture
+def stranger():
+    return UserFactory()
+
+
+async def test_the_host_socket_is_for_the_facilitator_only(session, facilitator, stranger):
+    socket, connected = await connect(f"/ws/live/{session.pk}/host/", await logged_in(facilitator))
+    assert connected
+    assert 'id="host-state"' in await socket.receive_from()
+    await socket.disconnect()
+    for browser in [Client(), await logged_in(stranger), await joined(session, "Ana")]:
+        socket, connected = await connect(f"/ws/live/{session.pk}/host/", browser)
+        assert not connected
+
+
+async def test_the_room_socket_takes_the_facilitator_or_the_secret_key(session, facilitator):
+    path = f"/ws/live/{session.pk}/room/"
+    socket, connected = await connect(path, await logged_in(facilitator))
+    assert connected
+    assert session.join_code in await socket.receive_from()
+    await socket.disconnect()
+    socket, connected = await connect(f"{path}?key={session.room_key}")
+    assert connected
+    await socket.disconnect()
+    for attempt in [f"{path}?key=wrong", path]:
+        _socket, connected = await connect(attempt, await joined(session, f"P{len(attempt)}"))
+        assert not connected
+
+
+async def test_a_phone_joins_only_its_own_sessions_socket(session, other_facilitator):
+    other = await sync_to_async(start_session)(other_facilitator)
+    ana = await joined(session, "Ana")
+    socket, connected = await connect(f"/ws/join/{session.join_code}/", ana)
+    assert connected
+    await socket.disconnect()
+    _socket, connected = await connect(f"/ws/join/{other.join_code}/", ana)
+    assert not connected
+    _socket, connected = await connect(f"/ws/join/{session.join_code}/", Client())
+    assert not connected
+
+
+async def test_a_revealed_card_reaches_every_screen(session, facilitator):
+    host = await logged_in(facilitator)
+    room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
+    ana_phone, _ = await connect(f"/ws/join/{session.join_code}/", await joined(session, "Ana"))
+    await room.receive_from()
+    await ana_phone.receive_from()
+    assert "Ana" in await room.receive_from()  # Ana's own join reached the room
+
+    await post(host, command(session, "next"))
+    assert PROMPTS[0] in await room.receive_from()
+    phone_update = await ana_phone.receive_from()
+    assert PROMPTS[0] in phone_update and 'id="phone-card"' in phone_update
+    for socket in (room, ana_phone):
+        await socket.disconnect()
+
+
+async def test_a_reconnecting_phone_first_gets_the_current_card(session, facilitator):
+    ana = await joined(session, "Ana")
+    await post(await logged_in(facilitator), command(session, "next"))
+    socket, connected = await connect(f"/ws/join/{session.join_code}/", ana)
+    assert connected
+    assert PROMPTS[0] in await socket.receive_from()
+    await socket.disconnect()
+
+
+async def test_answers_reach_the_room_but_private_ones_only_the_host(session, facilitator):
+    host = await logged_in(facilitator)
+    await post(host, command(session, "next"))
+    ana, bo = await joined(session, "Ana"), await joined(session, "Bo")
+    room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
+    console, _ = await connect(f"/ws/live/{session.pk}/host/", host)
+    bo_phone, _ = await connect(f"/ws/join/{session.join_code}/", bo)
+    for socket in (room, console, bo_phone):
+        await socket.receive_from()
+
+    answer_url = reverse("live_sessions:answer", args=[session.join_code])
+    await post(ana, answer_url, {"text": "Only for you", "is_private": "on"})
+    assert "Only for you" not in await room.receive_from()
+    assert "Only for you" in await console.receive_from()
+    await post(ana, answer_url, {"text": "For everyone"})
+    room_update = await room.receive_from()
+    assert "For everyone" in room_update and "Only for you" not in room_update
+    assert await bo_phone.receive_nothing(timeout=0.2)
+    for socket in (room, console, bo_phone):
+        await socket.disconnect()
+
+
+async def test_a_hidden_answer_leaves_the_room_at_once(session, facilitator):
+    host = await logged_in(facilitator)
+    await post(host, command(session, "next"))
+    ana = await joined(session, "Ana")
+    await post(ana, reverse("live_sessions:answer", args=[session.join_code]), {"text": "Oops"})
+    room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
+    assert "Oops" in await room.receive_from()
+    answer_id = await sync_to_async(lambda: session.cards.first().answers.get().pk)()
+    await post(host, reverse("live_sessions:answer-moderate", args=[session.pk, answer_id, "hide"]))
+    assert "Oops" not in await room.receive_from()
+    await room.disconnect()
+
+
+async def test_ending_thanks_every_phone(session, facilitator):
+    ana = await joined(session, "Ana")
+    socket, _ = await connect(f"/ws/join/{session.join_code}/", ana)
+    await socket.receive_from()
+    await post(await logged_in(facilitator), command(session, "end"))
+    assert "Thank you for taking part!" in await socket.receive_from()
+    await socket.disconnect()
