@@ -5,8 +5,8 @@ import os
 import pytest
 
 
-def service_missing(name, detail):
-    message = f"{name} is not reachable ({detail})"
+def service_missing(name, detail, hint="start it to run this test"):
+    message = f"{name} is not available ({detail})"
     if os.environ.get("REQUIRE_SERVICES") == "1":
         pytest.fail(f"{message}, and REQUIRE_SERVICES=1 requires it.")
-    pytest.skip(f"{message}; start it to run this test.")
+    pytest.skip(f"{message}; {hint}.")

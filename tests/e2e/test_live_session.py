@@ -1,5 +1,6 @@
 """A whole workshop in real Chromium: a facilitator, a room screen and three phones."""
 
+import os
 import re
 
 import pytest
@@ -7,8 +8,9 @@ from playwright.sync_api import expect
 
 from sessions.models import Answer, LiveSession
 from stories.models import Story
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import PHONE, screenshot, start_server, stop_server
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
+from tests.services import service_missing
 
 pytestmark = pytest.mark.e2e
 
@@ -137,3 +139,31 @@ def test_a_whole_session_from_join_code_to_summary(facilitator_page, new_page):
     late = new_page(viewport=PHONE)
     late.goto(f"/join/{session.join_code}/")
     expect(late.get_by_text("That session has ended.")).to_be_visible()
+
+
+def test_an_event_caused_on_one_worker_reaches_a_screen_served_by_another(
+    facilitator_page, live_app, django_db_blocker
+):
+    """Two Daphne processes share the Redis channel layer, as workers behind a balancer do."""
+    if not os.environ.get("REDIS_URL"):
+        service_missing(
+            "Redis", "REDIS_URL is not set", "run with REDIS_URL=redis://127.0.0.1:6379/0"
+        )
+    console = facilitator_page
+    console.get_by_role("link", name="Start a session").click()
+    console.get_by_label("Shuffle the cards").uncheck()
+    console.get_by_role("button", name="Start the session").click()
+    session = LiveSession.objects.get()
+
+    with django_db_blocker.unblock():
+        second_worker = start_server()
+    try:
+        room = console.context.new_page()
+        room.goto(f"{second_worker.url}/live/{session.pk}/room/")
+        expect(room.get_by_label("Join code")).to_have_text(session.join_code)
+        room.wait_for_timeout(300)  # let the room's socket connect to the second worker
+
+        console.keyboard.press("ArrowRight")
+        expect(room.locator("#room-card")).to_contain_text(QUESTION, timeout=WITHIN_TWO_SECONDS)
+    finally:
+        stop_server(second_worker)
