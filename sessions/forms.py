@@ -26,6 +26,9 @@ class StartSessionForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
 
 class JoinCodeForm(forms.Form):
     code = forms.CharField(
@@ -91,7 +94,7 @@ class AnswerForm(forms.ModelForm):
         error_messages = {"text": {"required": _("Write an answer before sending it.")}}
 
     def __init__(self, *args, card, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.card = card
         if card.is_memory:
             self.fields["text"].label = _("Your memory")
