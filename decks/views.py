@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cxworkshop.downloads import attachment
 from decks import transfer
 from decks.forms import (
     CardForm,
@@ -283,9 +283,7 @@ def deck_export(request, slug, file_format):
         content, content_type = transfer.export_json(deck), "application/json"
     else:
         content, content_type = transfer.export_csv(deck), "text/csv"
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{deck.slug}.{file_format}"'
-    return response
+    return attachment(content, content_type, f"{deck.slug}.{file_format}")
 
 
 @login_required

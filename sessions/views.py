@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
@@ -161,10 +162,8 @@ def summary_export(request, pk, file_format):
         content, content_type = export.as_csv(session), "text/csv"
     else:
         content, content_type = export.as_markdown(session), "text/markdown"
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
     name = f"session-{session.join_code}-{session.created_at:%Y-%m-%d}.{file_format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, content_type, name)
 
 
 # Participant
