@@ -248,7 +248,11 @@ def phone_answer(request, code):
             rate=settings.ANSWER_RATE,
             increment=True,
         ):
-            return too_many(request, _("That was a lot of answers at once. Wait a minute."))
+            message = _("That was a lot of answers at once. Wait a minute.")
+            if request.htmx:
+                context["problem"] = message
+                return render(request, "sessions/phone.html#phone-answer", context, status=429)
+            return too_many(request, message)
         if form.is_valid():
             with transaction.atomic():
                 answer = form.save(commit=False)

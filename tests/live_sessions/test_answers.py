@@ -173,3 +173,14 @@ def test_a_stranger_cannot_see_or_withdraw_someone_elses_stories(client, phone, 
     assert client.get(reverse("stories:mine", args=["not-the-token"])).status_code == 404
     client.post(reverse("stories:withdraw", args=["not-the-token", answer.pk]))
     assert Story.objects.get().text != ""
+
+
+def test_a_rate_limited_phone_is_told_in_place(phone, first_card_up, settings):
+    settings.ANSWER_RATE = "1/m"
+    ana = phone(first_card_up)
+    ana.post(answer_url(first_card_up), {"text": "one"}, headers={"HX-Request": "true"})
+    response = ana.post(answer_url(first_card_up), {"text": "two"}, headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    fragment = response.content.decode()
+    assert 'id="phone-answer"' in fragment and "Wait a minute." in fragment
+    assert Answer.objects.get().text == "one"
