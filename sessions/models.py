@@ -361,7 +361,9 @@ class SessionCard(models.Model):
         """Answers the room may see: not private, not hidden, and once answers are shown."""
         if not self.answers_reach_room():
             return Answer.objects.none()
-        return self.answers.filter(is_private=False, is_hidden=False).select_related("participant")
+        visible = self.answers.filter(is_private=False, is_hidden=False)
+        # Newest first: on a projector nobody scrolls, so the latest answers stay in view.
+        return visible.select_related("participant").order_by("-created_at")
 
 
 class Participant(models.Model):
