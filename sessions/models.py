@@ -74,6 +74,7 @@ class LiveSession(models.Model):
         "Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     round_number = models.PositiveIntegerField(default=1)
+    turn_given_at = models.DateTimeField(null=True, blank=True)
     join_base_url = models.CharField(
         max_length=200, blank=True, help_text=_("The address phones use to reach the app.")
     )
@@ -273,8 +274,16 @@ class LiveSession(models.Model):
         participant.last_turn_round = self.round_number
         participant.save(update_fields=["last_turn_round"])
         self.current_turn = participant
-        self.save(update_fields=["current_turn", "round_number"])
+        self.turn_given_at = timezone.now()
+        self.save(update_fields=["current_turn", "round_number", "turn_given_at"])
         return participant
+
+    def may_pick(self, participant):
+        """In a table spread, the person whose turn it is picks one block per turn."""
+        if not self.is_spread or participant is None or self.current_turn_id != participant.pk:
+            return False
+        card = self.current_card
+        return card is None or card.revealed_at < self.turn_given_at
 
     def _waiting_this_round(self):
         return self.participants.filter(last_turn_round__lt=self.round_number).order_by(

@@ -19,6 +19,7 @@ def common_context(session):
         "card_number": number,
         "card_total": total,
         "turn": session.current_turn,
+        "turn_may_pick": session.may_pick(session.current_turn),
         "participants": list(session.participants.all()),
     }
 

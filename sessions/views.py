@@ -274,7 +274,7 @@ def phone_answer(request, code):
 @require_POST
 def phone_pick(request, code, card_id):
     session, participant = participant_or_403(request, code)
-    if not session.is_spread or session.current_turn_id != participant.pk:
+    if not session.may_pick(participant):
         raise PermissionDenied(_("Wait for your turn to pick a block."))
     card = get_object_or_404(session.face_down_cards(), pk=card_id)
     with transaction.atomic():

@@ -127,3 +127,23 @@ def test_a_participant_cannot_pick_a_block_out_of_turn(phone, facilitator):
     ana.post(reverse("live_sessions:pick", args=[session.join_code, block.pk]))
     session.refresh_from_db()
     assert session.current_card == block
+
+
+def test_a_turn_allows_one_pick_from_the_table(phone, facilitator):
+    from tests.live_sessions.conftest import start_session
+
+    session = start_session(facilitator, mode="spread")
+    ana = phone(session, "Ana")
+    phone(session, "Bo")
+    session.pass_turn()
+    first, second = list(session.face_down_cards())[:2]
+    ana.post(reverse("live_sessions:pick", args=[session.join_code, first.pk]))
+    response = ana.post(reverse("live_sessions:pick", args=[session.join_code, second.pk]))
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert session.current_card == first
+    session.pass_turn()
+    session.pass_turn()
+    ana.post(reverse("live_sessions:pick", args=[session.join_code, second.pk]))
+    session.refresh_from_db()
+    assert session.current_card == second

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from sessions.models import Answer, LiveSession, Participant
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ("display_name", "turn_position", "joined_at")
+    readonly_fields = ("joined_at",)
+    extra = 0
+
+
+@admin.register(LiveSession)
+class LiveSessionAdmin(admin.ModelAdmin):
+    list_display = ("title", "facilitator", "join_code", "status", "mode", "created_at")
+    list_filter = ("status", "mode", "answers_live", "anonymous_allowed")
+    search_fields = ("title", "join_code", "facilitator__email")
+    list_select_related = ("facilitator",)
+    readonly_fields = ("room_key", "shuffle_seed", "created_at", "ended_at")
+    raw_id_fields = ("deck", "facilitator", "current_card", "current_turn")
+    inlines = [ParticipantInline]
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "participant", "is_private", "is_hidden", "archive_consent")
+    list_filter = ("is_private", "is_hidden", "archive_consent", "valence")
+    search_fields = ("text", "participant__display_name", "session_card__prompt")
+    raw_id_fields = ("session_card", "participant")
