@@ -426,10 +426,6 @@ class Answer(models.Model):
     def __str__(self):
         return self.text[:60]
 
-    @property
-    def shown_in_room(self):
-        return not self.is_private and not self.is_hidden and self.session_card.answers_reach_room()
-
     def sync_story(self):
         """Create, update or erase this answer's story to match the participant's consent.
 

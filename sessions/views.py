@@ -20,7 +20,7 @@ from cxworkshop.network import public_base_url
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
-from sessions.models import Answer, LiveSession
+from sessions.models import Answer, LiveSession, normalize_join_code
 from sessions.presence import participant_for, remember
 
 
@@ -182,6 +182,9 @@ def join_code(request):
 
 @require_http_methods(["GET", "POST"])
 def join(request, code):
+    typed = normalize_join_code(code)
+    if typed and typed != code:
+        return redirect("live_sessions:join", code=typed)
     session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
     participant = participant_for(request.session, session) if session else None
     if participant:

@@ -11,11 +11,6 @@ class Valence(models.TextChoices):
     MIXED = "mixed", _("Mixed")
 
 
-class StoryQuerySet(models.QuerySet):
-    def visible(self):
-        return self.filter(status=Story.Status.VISIBLE)
-
-
 class Story(models.Model):
     """A memory in the archive. It exists only where its author consented to share it."""
 
@@ -58,8 +53,6 @@ class Story(models.Model):
     is_featured = models.BooleanField(_("featured"), default=False)
     created_at = models.DateTimeField(_("shared"), auto_now_add=True)
 
-    objects = StoryQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("story")
@@ -67,10 +60,6 @@ class Story(models.Model):
 
     def __str__(self):
         return self.text[:60] or _("(withdrawn)")
-
-    @property
-    def is_anonymous(self):
-        return not self.author_name
 
     def withdraw(self):
         """Erase what the author shared; only the fact that a story was withdrawn remains."""

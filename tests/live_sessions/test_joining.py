@@ -96,3 +96,14 @@ def test_editing_the_deck_never_changes_a_running_session(live_session):
     live_session.deck.delete()
     live_session.refresh_from_db()
     assert live_session.cards.first().prompt == "What made you smile?"
+
+
+def test_a_join_link_typed_in_lower_case_still_works(client, live_session):
+    response = client.get(f"/join/{live_session.join_code.lower()}/")
+    assert response.status_code == 302 and response.url == join_url(live_session)
+
+
+def test_a_join_link_with_no_code_in_it_says_so(client, db):
+    response = client.get("/join/--/")
+    assert response.status_code == 404
+    assert "No open session has the code" in response.content.decode()
