@@ -1,6 +1,8 @@
 """WebSockets of a live session: check who connects, join their group, send the current
 state, then forward what `broadcast.py` sends."""
 
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -64,11 +66,7 @@ class RoomConsumer(LiveConsumer):
         session = self.hosted_session()
         if session:
             return session
-        key = dict(
-            pair.split("=", 1)
-            for pair in self.scope.get("query_string", b"").decode().split("&")
-            if "=" in pair
-        ).get("key")
+        key = parse_qs(self.scope.get("query_string", b"").decode()).get("key", [""])[0]
         if not key:
             return None
         return LiveSession.objects.filter(pk=self.session_pk(), room_key=key).first()
