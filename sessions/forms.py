@@ -93,9 +93,10 @@ class AnswerForm(forms.ModelForm):
         }
         error_messages = {"text": {"required": _("Write an answer before sending it.")}}
 
-    def __init__(self, *args, card, **kwargs):
+    def __init__(self, *args, card, participant, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         self.card = card
+        self.participant = participant
         if card.is_memory:
             self.fields["text"].label = _("Your memory")
             self.fields["valence"].choices = Valence.choices
@@ -113,3 +114,12 @@ class AnswerForm(forms.ModelForm):
         if not text:
             raise forms.ValidationError(_("Write an answer before sending it."))
         return text
+
+    def save(self, commit=True):
+        """Save this participant's one answer to the card, and its story to match the consent."""
+        answer = super().save(commit=False)
+        answer.session_card = self.card
+        answer.participant = self.participant
+        answer.save()
+        answer.sync_story()
+        return answer

@@ -213,9 +213,9 @@ def join(request, code):
     return render(request, "sessions/join.html", {"session": session, "form": form})
 
 
-def phone_page(request, session, participant):
+def phone_page(request, session, participant, form=None):
     context = screens.phone_context(session, participant)
-    context["form"] = answer_form_for(session, participant)
+    context["form"] = form or answer_form_for(session, participant)
     return render(request, "sessions/phone.html", context)
 
 
@@ -224,7 +224,7 @@ def answer_form_for(session, participant, data=None):
     if card is None or not card.is_open_for_answers or not session.is_open:
         return None
     answer = card.answers.filter(participant=participant).first()
-    return AnswerForm(data, instance=answer, card=card)
+    return AnswerForm(data, instance=answer, card=card, participant=participant)
 
 
 def participant_or_403(request, code):
@@ -258,11 +258,7 @@ def phone_answer(request, code):
             return too_many(request, message)
         if form.is_valid():
             with transaction.atomic():
-                answer = form.save(commit=False)
-                answer.session_card = form.card
-                answer.participant = participant
-                answer.save()
-                answer.sync_story()
+                form.save()
                 broadcast.answer_saved(session)
             context["form"] = answer_form_for(session, participant)
             context["saved"] = True
@@ -270,7 +266,7 @@ def phone_answer(request, code):
             if context["saved"]:
                 messages.success(request, _("Your answer is saved."))
                 return redirect("live_sessions:join", code=code)
-            return phone_page(request, session, participant)
+            return phone_page(request, session, participant, form=form)
     return render(request, "sessions/phone.html#phone-answer", context)
 
 

@@ -184,3 +184,10 @@ def test_a_rate_limited_phone_is_told_in_place(phone, first_card_up, settings):
     fragment = response.content.decode()
     assert 'id="phone-answer"' in fragment and "Wait a minute." in fragment
     assert Answer.objects.get().text == "one"
+
+
+def test_without_javascript_a_bad_answer_comes_back_with_its_message(phone, first_card_up):
+    response = phone(first_card_up).post(answer_url(first_card_up), {"text": ""})
+    page = response.content.decode()
+    assert "Write an answer before sending it." in page
+    assert "<html" in page
