@@ -34,6 +34,7 @@ def room_context(session):
             "spotlight": next((answer for answer in answers if answer.is_spotlighted), None),
             "answers_waiting": bool(card and not card.answers_reach_room()),
             "face_down_count": session.face_down_cards().count(),
+            "table": range(session.face_down_cards().count()) if session.is_spread else [],
             # A callable: the template draws the QR code only on the lobby screen.
             "qr_svg": session.join_qr_svg,
         }

@@ -106,3 +106,18 @@ def test_the_room_screen_shows_the_join_link_in_words_and_as_a_qr_code(
     html = page.content.decode()
     assert f"http://testserver/join/{live_session.join_code}/" in html
     assert "<svg" in html and 'class="segno"' in html
+
+
+def test_in_a_table_spread_the_room_shows_the_blocks_left_to_pick(facilitator, phone):
+    from tests.live_sessions.conftest import start_session
+
+    session = start_session(facilitator, mode="spread")
+    phone(session, "Ana")
+    session.pass_turn()
+    fragment = broadcast.render_parts(broadcast.ROOM, ["room-turn"], screens.room_context(session))
+    assert "pick a block on your phone" in fragment
+    assert "3 blocks lie face down on the table." in fragment
+    assert fragment.count('class="wood-block"') == 3
+    session.reveal(session.face_down_cards().first())
+    fragment = broadcast.render_parts(broadcast.ROOM, ["room-turn"], screens.room_context(session))
+    assert "wood-block" not in fragment
