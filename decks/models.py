@@ -145,6 +145,14 @@ class Deck(models.Model):
         return card
 
     @transaction.atomic
+    def reorder(self, card_ids):
+        """Put the cards in the order given; the list must name every card exactly once."""
+        cards = {card.pk: card for card in self.cards.select_for_update().only("id", "position")}
+        if sorted(card_ids) != sorted(cards):
+            raise ValidationError(_("The new order must name every card of the deck once."))
+        renumber([cards[pk] for pk in card_ids])
+
+    @transaction.atomic
     def copy_for(self, user, title=None):
         """A private draft copy of this deck, with every card, owned by `user`."""
         copy = Deck.objects.create(

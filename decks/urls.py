@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/cards/", views.card_add, name="card-add"),
     path("<slug:slug>/cards/many/", views.cards_add_many, name="cards-add-many"),
+    path("<slug:slug>/cards/order/", views.cards_reorder, name="cards-reorder"),
     path("<slug:slug>/cards/<int:card_id>/", views.card_detail, name="card-detail"),
     path("<slug:slug>/cards/<int:card_id>/edit/", views.card_edit, name="card-edit"),
     path("<slug:slug>/cards/<int:card_id>/delete/", views.card_delete, name="card-delete"),

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -257,6 +258,18 @@ def card_move(request, slug, card_id, direction):
         "total": deck.cards.count(),
     }
     return cards_response(request, deck, announcement=announcement)
+
+
+@login_required
+@require_POST
+def cards_reorder(request, slug):
+    """The order a facilitator dragged the cards into."""
+    deck = editable_deck(request, slug)
+    try:
+        deck.reorder([int(pk) for pk in request.POST.getlist("card")])
+    except (ValueError, ValidationError):
+        return HttpResponseBadRequest(_("The cards could not be reordered; reload the page."))
+    return cards_response(request, deck, announcement=_("New order saved."))
 
 
 @login_required

@@ -18,3 +18,31 @@ document.addEventListener("htmx:afterSettle", (event) => {
     if (event.detail.successful) show(false);
   });
 })();
+
+// Drag a card to a new place in the deck (the ↑ ↓ buttons do the same by keyboard).
+(() => {
+  let dragged = null;
+  document.addEventListener("dragstart", (event) => {
+    dragged = event.target.closest?.("[data-reorder-url] > [data-card]");
+    if (dragged) {
+      dragged.classList.add("is-dragging");
+      event.dataTransfer.effectAllowed = "move";
+    }
+  });
+  document.addEventListener("dragover", (event) => {
+    const over = event.target.closest?.("[data-reorder-url] > [data-card]");
+    if (!dragged || !over || over === dragged || over.parentElement !== dragged.parentElement) return;
+    event.preventDefault();
+    const box = over.getBoundingClientRect();
+    const after = event.clientY > box.top + box.height / 2;
+    over.parentElement.insertBefore(dragged, after ? over.nextSibling : over);
+  });
+  document.addEventListener("dragend", () => {
+    if (!dragged) return;
+    const list = dragged.parentElement;
+    dragged.classList.remove("is-dragging");
+    dragged = null;
+    const values = {card: [...list.children].map((item) => item.dataset.card)};
+    htmx.ajax("POST", list.dataset.reorderUrl, {target: "#cards", swap: "outerHTML", values});
+  });
+})();

@@ -170,3 +170,29 @@ def test_card_text_is_escaped_on_every_deck_page(facilitator_client, deck, paylo
         assert "&lt;" in page, name
     page = facilitator_client.get(reverse("decks:deck-list")).content.decode()
     assert payload not in page
+
+
+def test_dragging_saves_the_new_order(facilitator_client, deck):
+    one, two, three = (CardFactory(deck=deck, prompt=p) for p in ["One", "Two", "Three"])
+    response = facilitator_client.post(
+        reverse("decks:cards-reorder", args=[deck.slug]),
+        {"card": [three.pk, one.pk, two.pk]},
+        headers=HTMX,
+    )
+    assert "New order saved." in response.content.decode()
+    assert list(deck.cards.values_list("prompt", "position")) == [
+        ("Three", 1),
+        ("One", 2),
+        ("Two", 3),
+    ]
+
+
+def test_an_order_that_leaves_out_a_card_is_refused(facilitator_client, deck):
+    one, two = CardFactory(deck=deck, prompt="One"), CardFactory(deck=deck, prompt="Two")
+    foreign = CardFactory(prompt="Elsewhere")
+    for order in ([two.pk], [two.pk, foreign.pk], [two.pk, two.pk], ["x", one.pk]):
+        response = facilitator_client.post(
+            reverse("decks:cards-reorder", args=[deck.slug]), {"card": order}
+        )
+        assert response.status_code == 400, order
+    assert prompts(deck) == ["One", "Two"]

@@ -44,6 +44,7 @@ def change_requests(deck):
         (reverse("decks:card-edit", args=[deck.slug, card.pk]), edit),
         (reverse("decks:card-delete", args=[deck.slug, card.pk]), {}),
         (reverse("decks:card-move", args=[deck.slug, card.pk, "down"]), {}),
+        (reverse("decks:cards-reorder", args=[deck.slug]), {"card": [card.pk]}),
     ]
 
 

@@ -26,6 +26,16 @@ def log_in(page, user):
     expect(page.get_by_role("heading", name="My decks")).to_be_visible()
 
 
+def drag_above(page, source, target):
+    """Drag with the mouse, step by step, the way a person does."""
+    target.scroll_into_view_if_needed()
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 40, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + 40, end["y"] + 5, steps=12)
+    page.mouse.up()
+
+
 def card_prompts(page):
     return page.locator(".card-item__prompt").all_inner_texts()
 
@@ -79,6 +89,13 @@ def test_sign_up_build_a_deck_reorder_by_keyboard_and_export(page):
 
     page.reload()
     assert card_prompts(page) == reordered
+
+    drag_above(page, page.locator(".card-item").nth(2), page.locator(".card-item").nth(0))
+    expect(page.get_by_role("status").filter(has_text="New order saved.")).to_be_attached()
+    dragged = [PROMPTS[0], PROMPTS[1], PROMPTS[2]]
+    assert card_prompts(page) == dragged
+    page.reload()
+    assert card_prompts(page) == dragged
 
 
 def test_a_card_is_edited_in_place_and_deleted_after_confirming(page):
