@@ -147,3 +147,21 @@ def test_a_turn_allows_one_pick_from_the_table(phone, facilitator):
     ana.post(reverse("live_sessions:pick", args=[session.join_code, second.pk]))
     session.refresh_from_db()
     assert session.current_card == second
+
+
+def test_only_a_participant_of_this_session_can_answer_or_pick_in_it(
+    started, other_session, phone, facilitator_client, other_client
+):
+    answer_url = reverse("live_sessions:answer", args=[started.join_code])
+    block = started.face_down_cards().first()
+    pick_url = reverse("live_sessions:pick", args=[started.join_code, block.pk])
+    outsiders = {
+        "not logged in": Client(),
+        "participant of another session": phone(other_session, "Cy"),
+        "the facilitator, who has not joined as a participant": facilitator_client,
+        "another facilitator": other_client,
+    }
+    for who, browser in outsiders.items():
+        assert browser.post(answer_url, {"text": "Intruder"}).status_code == 403, who
+        assert browser.post(pick_url).status_code == 403, who
+    assert not Answer.objects.filter(text="Intruder").exists()
