@@ -211,7 +211,6 @@ DECK_IMPORT_MAX_BYTES = 512 * 1024
 # Live sessions: how often one network may try to join, and one participant may answer.
 JOIN_RATE = os.environ.get("CXW_JOIN_RATE", "60/m")
 ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
-RATELIMIT_VIEW = None
 
 LOGGING = {
     "version": 1,

@@ -254,7 +254,7 @@ def card_move(request, slug, card_id, direction):
     card.move(direction)
     announcement = _("“%(prompt)s” is now card %(number)s of %(total)s.") % {
         "prompt": card.prompt,
-        "number": list(deck.cards.values_list("pk", flat=True)).index(card.pk) + 1,
+        "number": card.position,
         "total": deck.cards.count(),
     }
     return cards_response(request, deck, announcement=announcement)

@@ -28,13 +28,14 @@ def room_context(session):
     context = common_context(session)
     card = session.current_card
     answers = list(card.room_answers()) if card else []
+    face_down = session.face_down_cards().count()
     context.update(
         {
             "answers": [answer for answer in answers if not answer.is_spotlighted],
             "spotlight": next((answer for answer in answers if answer.is_spotlighted), None),
             "answers_waiting": bool(card and not card.answers_reach_room()),
-            "face_down_count": session.face_down_cards().count(),
-            "table": range(session.face_down_cards().count()) if session.is_spread else [],
+            "face_down_count": face_down,
+            "table": range(face_down) if session.is_spread else [],
             # A callable: the template draws the QR code only on the lobby screen.
             "qr_svg": session.join_qr_svg,
         }
