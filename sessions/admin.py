@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Answer, LiveSession, Participant
 
@@ -23,7 +24,18 @@ class LiveSessionAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "participant", "is_private", "is_hidden", "archive_consent")
+    list_display = ("__str__", "author", "is_private", "is_hidden", "archive_consent")
     list_filter = ("is_private", "is_hidden", "archive_consent", "valence")
-    search_fields = ("text", "participant__display_name", "session_card__prompt")
+    search_fields = ("text", "session_card__prompt")
     raw_id_fields = ("session_card", "participant")
+
+    @admin.display(description=_("author"))
+    def author(self, answer):
+        return answer.author_label
+
+    def get_fields(self, request, answer=None):
+        """An answer shared anonymously does not lead to its participant."""
+        fields = super().get_fields(request, answer)
+        if answer and answer.archive_consent == Answer.Consent.ANONYMOUS:
+            return [name for name in fields if name != "participant"]
+        return fields

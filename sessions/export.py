@@ -1,10 +1,8 @@
 """A finished session as CSV (an answer a row) and Markdown (to paste into a report)."""
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 
+from cxworkshop.downloads import csv_text, markdown_quote
 from sessions import screens
 
 CSV_COLUMNS = [
@@ -23,17 +21,15 @@ CSV_COLUMNS = [
 
 
 def as_csv(session):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for card in screens.summary_context(session)["cards"]:
         for answer in card.summary_answers:
-            writer.writerow(
+            rows.append(
                 [
                     card.shown_order,
                     card.prompt,
                     card.kind,
-                    answer.participant.display_name,
+                    answer.author_label,
                     answer.text,
                     "yes" if answer.is_private else "no",
                     "yes" if answer.is_hidden else "no",
@@ -43,11 +39,7 @@ def as_csv(session):
                     answer.updated_at.isoformat(timespec="seconds"),
                 ]
             )
-    return out.getvalue()
-
-
-def quote(text):
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+    return csv_text(CSV_COLUMNS, rows)
 
 
 def as_markdown(session):
@@ -78,5 +70,5 @@ def as_markdown(session):
             if answer.is_hidden:
                 marks.append(_("hidden"))
             suffix = f" ({', '.join(marks)})" if marks else ""
-            lines += [f"**{answer.participant.display_name}**{suffix}:", "", quote(answer.text), ""]
+            lines += [f"**{answer.author_label}**{suffix}:", "", markdown_quote(answer.text), ""]
     return "\n".join(lines)

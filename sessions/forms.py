@@ -102,6 +102,9 @@ class AnswerForm(forms.ModelForm):
             self.fields["valence"].choices = Valence.choices
             self.fields["valence"].required = False
             self.fields["archive_consent"].required = False
+            self.fields["archive_consent"].choices = [
+                choice for choice in Answer.Consent.choices if choice[0] != Answer.Consent.WITHDRAWN
+            ]
         else:
             for name in ["valence", "share_with", "archive_consent"]:
                 del self.fields[name]

@@ -402,6 +402,7 @@ class Answer(models.Model):
         NONE = "none", _("No, keep it in this room")
         NAMED = "named", _("Yes, with my name")
         ANONYMOUS = "anonymous", _("Yes, anonymously")
+        WITHDRAWN = "withdrawn", _("Shared, then withdrawn")
 
     session_card = models.ForeignKey(SessionCard, on_delete=models.CASCADE, related_name="answers")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
@@ -426,6 +427,25 @@ class Answer(models.Model):
     def __str__(self):
         return self.text[:60]
 
+    @property
+    def author_label(self):
+        """Who wrote it, as records show it: a memory shared anonymously stays anonymous."""
+        if self.archive_consent == self.Consent.ANONYMOUS:
+            return _("Anonymous")
+        return self.participant.display_name
+
+    @property
+    def is_withdrawn(self):
+        return self.archive_consent == self.Consent.WITHDRAWN
+
+    def withdraw_story(self):
+        """The author takes their memory back: erased from the archive and from this answer."""
+        self.archive_consent = self.Consent.WITHDRAWN
+        self.text = ""
+        self.share_with = ""
+        self.save(update_fields=["archive_consent", "text", "share_with", "updated_at"])
+        self.sync_story()
+
     def sync_story(self):
         """Create, update or erase this answer's story to match the participant's consent.
 
@@ -435,7 +455,7 @@ class Answer(models.Model):
         wants_story = (
             self.session_card.is_memory
             and not self.is_private
-            and self.archive_consent != self.Consent.NONE
+            and self.archive_consent in (self.Consent.NAMED, self.Consent.ANONYMOUS)
         )
         if not wants_story:
             if story and story.status != Story.Status.WITHDRAWN:

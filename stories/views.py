@@ -1,11 +1,233 @@
-"""A participant's own stories, behind the private link they got at the end of a session."""
+"""The story archive: browse and search, one story, moderation, exports, digests, insights;
+and a participant's own stories behind the private link they got at the end of a session."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_http_methods, require_POST
 
+from cxworkshop.downloads import attachment
 from sessions.models import Answer, Participant
+from stories import digest as digest_formats
+from stories import export
+from stories import insights as insights_data
+from stories.facets import facets
+from stories.forms import ArchiveFilterForm, DigestForm, StoryCurationForm
+from stories.models import Digest, Story
+
+PAGE_SIZE = 20
+
+
+# The archive
+
+
+@login_required
+def archive(request):
+    form = ArchiveFilterForm(request.GET or None, user=request.user)
+    results = form.results().select_related("session__deck").prefetch_related("tags")
+    context = {
+        "form": form,
+        "page": Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")),
+        "facets": facets(form),
+        "query_string": form_query_string(request),
+        "can_see_hidden": request.user.is_staff or request.user.live_sessions.exists(),
+    }
+    if request.htmx:
+        return render(request, "stories/archive.html#results-and-facets", context)
+    return render(request, "stories/archive.html", context)
+
+
+def form_query_string(request):
+    """The current filters as a query string, without the page number."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def story_detail(request, pk):
+    story = get_object_or_404(
+        Story.objects.visible_to(request.user).select_related("session__deck"), pk=pk
+    )
+    return render(request, "stories/story_detail.html", story_context(request, story))
+
+
+def story_context(request, story, curation_form=None):
+    user = request.user
+    return {
+        "story": story,
+        "can_hide": story.can_hide(user),
+        "can_curate": story.can_curate(user),
+        "curation_form": curation_form or StoryCurationForm(instance=story),
+        "can_open_session": story.session_id
+        and (user.is_staff or story.session.facilitator_id == user.pk),
+    }
+
+
+def moderated_story(request, pk, allowed):
+    story = get_object_or_404(Story.objects.visible_to(request.user), pk=pk)
+    if not allowed(story, request.user):
+        raise PermissionDenied(_("You cannot change this story."))
+    return story
+
+
+@login_required
+@require_POST
+def story_hide(request, pk):
+    story = moderated_story(request, pk, Story.can_hide)
+    hide = request.POST.get("hidden") == "1"
+    story.set_hidden(hide)
+    if hide:
+        messages.success(request, _("Story hidden: only moderators can see it now."))
+    else:
+        messages.success(request, _("Story visible in the archive again."))
+    return redirect(story)
+
+
+@login_required
+@require_POST
+def story_feature(request, pk):
+    story = moderated_story(request, pk, Story.can_curate)
+    feature = request.POST.get("featured") == "1"
+    if feature and not story.is_visible:
+        messages.error(request, _("Show the story again before featuring it."))
+        return redirect(story)
+    story.set_featured(feature)
+    if feature:
+        messages.success(request, _("Story featured."))
+    else:
+        messages.success(request, _("Story no longer featured."))
+    return redirect(story)
+
+
+@login_required
+@require_POST
+def story_curate(request, pk):
+    story = moderated_story(request, pk, Story.can_curate)
+    form = StoryCurationForm(request.POST, instance=story)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Level and tags saved."))
+        return redirect(story)
+    context = story_context(request, story, curation_form=form)
+    return render(request, "stories/story_detail.html", context, status=400)
+
+
+@login_required
+def archive_export(request, file_format):
+    form = ArchiveFilterForm(request.GET or None, user=request.user)
+    stories = form.stories().published().select_related("session__deck")
+    stories = stories.prefetch_related("tags").order_by("-created_at", "-id")
+    stamp = timezone.localdate().isoformat()
+    if file_format == "json":
+        return attachment(
+            export.as_json(stories, request), "application/json", f"stories-{stamp}.json"
+        )
+    return attachment(export.as_csv(stories, request), "text/csv", f"stories-{stamp}.csv")
+
+
+@login_required
+def insights(request):
+    form = ArchiveFilterForm(request.GET or None, user=request.user)
+    context = {
+        "form": form,
+        "charts": insights_data.charts(form.stories().published()),
+        "query_string": form_query_string(request),
+    }
+    return render(request, "stories/insights.html", context)
+
+
+# Digests
+
+
+def editable_digest(request, pk):
+    digest = get_object_or_404(Digest, pk=pk)
+    if not (request.user.is_staff or digest.created_by_id == request.user.pk):
+        raise PermissionDenied(_("Only whoever made this digest can change it."))
+    return digest
+
+
+@login_required
+def digest_list(request):
+    digests = Digest.objects.select_related("created_by")
+    return render(request, "stories/digest_list.html", {"digests": digests})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_create(request):
+    return digest_form(request, Digest(created_by=request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_edit(request, pk):
+    return digest_form(request, editable_digest(request, pk))
+
+
+def digest_form(request, digest):
+    """One page builds a digest: choose the range, see the stories in it, tick, save.
+
+    "Show stories" (or htmx on a change of range) redraws the choices without saving.
+    """
+    data = request.POST or None
+    refreshing = request.method == "POST" and "refresh" in request.POST
+    form = DigestForm(data, instance=digest)
+    if request.method == "POST" and not refreshing and form.is_valid():
+        digest = form.save()
+        messages.success(request, _("Digest saved."))
+        return redirect(digest)
+    if refreshing:
+        form.errors.clear()
+    template = "stories/digest_form.html"
+    if request.htmx and refreshing:
+        template += "#candidates"
+    return render(request, template, {"form": form, "digest": digest})
+
+
+@login_required
+def digest_detail(request, pk):
+    digest = get_object_or_404(Digest, pk=pk)
+    context = {
+        "digest": digest,
+        "stories": digest.published_stories(),
+        "can_edit": request.user.is_staff or digest.created_by_id == request.user.pk,
+    }
+    return render(request, "stories/digest_detail.html", context)
+
+
+@login_required
+@xframe_options_sameorigin
+def digest_newsletter(request, pk):
+    """The newsletter alone: inline styles and no script, to copy into an e-mail."""
+    digest = get_object_or_404(Digest, pk=pk)
+    return digest_formats.newsletter_response(digest, request)
+
+
+@login_required
+def digest_download(request, pk, file_format):
+    digest = get_object_or_404(Digest, pk=pk)
+    name = f"digest-{digest.pk}"
+    if file_format == "eml":
+        return attachment(digest_formats.as_eml(digest, request), "message/rfc822", f"{name}.eml")
+    return attachment(digest_formats.as_markdown(digest, request), "text/markdown", f"{name}.md")
+
+
+@login_required
+@require_POST
+def digest_delete(request, pk):
+    digest = editable_digest(request, pk)
+    digest.delete()
+    messages.success(request, _("Digest deleted. Its stories stay in the archive."))
+    return redirect("stories:digest-list")
+
+
+# A participant's own stories
 
 
 def mine(request, token):
@@ -22,8 +244,6 @@ def mine(request, token):
 def withdraw(request, token, answer_id):
     participant = get_object_or_404(Participant, token=token)
     answer = get_object_or_404(Answer, pk=answer_id, participant=participant)
-    answer.archive_consent = Answer.Consent.NONE
-    answer.save(update_fields=["archive_consent", "updated_at"])
-    answer.sync_story()
+    answer.withdraw_story()
     messages.success(request, _("Your story is withdrawn: its text is deleted from the archive."))
     return redirect("stories:mine", token=token)

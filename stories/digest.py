@@ -1,0 +1,58 @@
+"""A digest in the forms it leaves the app: a newsletter page, Markdown and an .eml draft."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from cxworkshop.downloads import markdown_quote
+
+
+def context(digest, request):
+    stories = list(digest.published_stories())
+    for story in stories:
+        story.permalink = request.build_absolute_uri(story.get_absolute_url())
+    return {"digest": digest, "stories": stories}
+
+
+def newsletter_response(digest, request):
+    return render(request, "stories/digest_newsletter.html", context(digest, request))
+
+
+def as_html(digest, request):
+    return render_to_string("stories/digest_newsletter.html", context(digest, request))
+
+
+def as_markdown(digest, request):
+    lines = [f"# {digest.title}", ""]
+    if digest.introduction:
+        lines += [digest.introduction, ""]
+    for story in context(digest, request)["stories"]:
+        details = [story.author_label, formats.date_format(story.created_at)]
+        if story.valence:
+            details.append(story.get_valence_display())
+        lines += [
+            f"## {story.prompt}",
+            "",
+            markdown_quote(story.text),
+            "",
+            f"*{' · '.join(str(detail) for detail in details)}* ({story.permalink})",
+            "",
+        ]
+        if story.share_with:
+            lines += [_("Would share it with: %(who)s") % {"who": story.share_with}, ""]
+    return "\n".join(lines)
+
+
+def as_eml(digest, request):
+    """An unsent e-mail to open in a mail program, add recipients to and send."""
+    message = EmailMultiAlternatives(
+        subject=digest.title,
+        body=as_markdown(digest, request),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        headers={"X-Unsent": "1"},
+    )
+    message.attach_alternative(as_html(digest, request), "text/html")
+    return message.message().as_bytes()
