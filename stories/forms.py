@@ -134,12 +134,12 @@ class DigestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk and not self.is_bound:
             today = timezone.localdate()
-            self.initial.setdefault(
-                "title",
-                _("Feel Good Friday, %(date)s") % {"date": formats.date_format(today)},
+            # A new digest starts as this week's Feel Good Friday.
+            self.initial.update(
+                title=_("Feel Good Friday, %(date)s") % {"date": formats.date_format(today)},
+                date_from=today - timezone.timedelta(days=7),
+                date_to=today,
             )
-            self.initial.setdefault("date_from", today - timezone.timedelta(days=7))
-            self.initial.setdefault("date_to", today)
         self.fields["stories"].queryset = self.candidates()
         if not self.is_bound and not self.instance.pk:
             self.initial["stories"] = [s.pk for s in self.candidates() if s.is_featured]

@@ -1,7 +1,9 @@
 """Fixtures for the roles every test talks about."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from tests.factories import UserFactory
 
@@ -47,3 +49,23 @@ def other_client(other_facilitator):
 @pytest.fixture
 def curator_client(curator):
     return logged_in(curator)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+@pytest.fixture
+def phone():
+    """Join a session from a fresh phone: phone(session, "Ana") -> a logged-out Client."""
+
+    def join(session, name="Ana"):
+        browser = Client()
+        response = browser.post(
+            reverse("live_sessions:join", args=[session.join_code]), {"display_name": name}
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        return browser
+
+    return join

@@ -4,6 +4,7 @@ import factory
 
 from accounts.models import User
 from decks.models import Card, Deck
+from stories.models import Story, Valence
 
 PASSWORD = "a-long-test-passphrase"
 
@@ -44,3 +45,19 @@ def deck_with_cards(count=3, **fields):
     for _ in range(count):
         CardFactory(deck=deck)
     return deck
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+        skip_postgeneration_save = True
+
+    text = factory.Sequence(lambda n: f"The shop assistant number {n} made my day.")
+    prompt = "Think of a customer experience that made you feel valued. What happened?"
+    author_name = "Ana"
+    valence = Valence.VALUED
+
+    @factory.post_generation
+    def tags(story, create, names, **kwargs):
+        if create and names:
+            story.tags.add(*names)

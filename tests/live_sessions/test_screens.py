@@ -121,3 +121,14 @@ def test_in_a_table_spread_the_room_shows_the_blocks_left_to_pick(facilitator, p
     session.reveal(session.face_down_cards().first())
     fragment = broadcast.render_parts(broadcast.ROOM, ["room-turn"], screens.room_context(session))
     assert "wood-block" not in fragment
+
+
+def test_a_formula_in_a_session_answer_is_defused_in_the_session_export(
+    phone, live_session, facilitator_client
+):
+    live_session.reveal_next()
+    browser = phone(live_session, "Ana")
+    browser.post(reverse("live_sessions:answer", args=[live_session.join_code]), {"text": "=1+1"})
+    url = reverse("live_sessions:summary-export", args=[live_session.pk, "csv"])
+    rows = list(csv.DictReader(io.StringIO(facilitator_client.get(url).content.decode())))
+    assert [row["answer"] for row in rows] == ["'=1+1"]

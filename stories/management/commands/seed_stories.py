@@ -193,7 +193,8 @@ class Command(BaseCommand):
                     for tag in rng.sample(tags, rng.choice([0, 1, 1, 2]))
                 )
             added += size
-            self.stdout.write(f"{added}/{count} stories", ending="\r")
+            if self.stdout.isatty():
+                self.stdout.write(f"{added}/{count} stories", ending="\r")
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(f"Added {count} stories in {seconds:.1f} s.")
 
