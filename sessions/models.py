@@ -105,7 +105,8 @@ class LiveSession(models.Model):
     @transaction.atomic
     def start(cls, deck, facilitator, **options):
         """A new session of `deck`, with its own copy of every card, in shuffled order."""
-        session = cls(deck=deck, facilitator=facilitator, title=deck.title, **options)
+        options.setdefault("title", deck.title)
+        session = cls(deck=deck, facilitator=facilitator, **options)
         session.shuffle_seed = secrets.randbits(48)
         for _attempt in range(20):
             session.join_code = new_join_code()

@@ -17,10 +17,10 @@ from stories.models import Story, Valence
 MONTHS = 12
 TOP = 8
 # Drawing sizes in SVG user units; the SVG scales to the width of the page.
-WIDTH = 640
+WIDTH = 440
 COLUMN_HEIGHT = 180
 ROW_HEIGHT = 52
-LABEL_LENGTH = 80
+LABEL_LENGTH = 46
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Bar:
     total: int
     tone: str = ""
     short_label: str = ""
+    full_label: str = ""
     sublabel: str = ""
     # Geometry, filled in by the chart's layout.
     x: float = 0
@@ -77,7 +78,7 @@ class Chart:
             for index, bar in enumerate(self.bars):
                 bar.y = index * ROW_HEIGHT
                 # Room is left at the end of the longest bar for its figure.
-                bar.width = (WIDTH - 110) * bar.value / top
+                bar.width = (WIDTH - 100) * bar.value / top
         return self
 
 
@@ -111,7 +112,8 @@ def over_time(stories):
         first_day = timezone.datetime(year, month, 1)
         bar = Bar(formats.date_format(first_day, "M Y"), counts.get((year, month), 0), total)
         bar.short_label = formats.date_format(first_day, "M")
-        bar.sublabel = str(year) if month == 1 or not bars else ""
+        # The year under January, and under the first month unless January is close.
+        bar.sublabel = str(year) if month == 1 or (not bars and month <= 10) else ""
         bars.append(bar)
     busiest = max(bars, key=lambda bar: bar.value)
     summary = _(

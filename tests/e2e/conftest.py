@@ -51,8 +51,12 @@ def asgi_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_app(asgi_server, transactional_db):
-    """Each test starts with an empty database that the server process shares."""
+def live_app(asgi_server, django_db_reset_sequences):
+    """Each test starts with an empty database that the server process shares.
+
+    Sequences restart too, so the content types recreated after each flush keep the ids
+    the server process has cached (tags find their stories through them).
+    """
     return asgi_server
 
 

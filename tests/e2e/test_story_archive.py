@@ -1,0 +1,116 @@
+"""The story archive in real Chromium: search, filter, open a story, build a digest."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from stories.models import Digest
+from tests.e2e.conftest import PHONE, screenshot
+from tests.factories import PASSWORD, StoryFactory, UserFactory
+from tests.live_sessions.conftest import start_session
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def archive(live_app):
+    curator = UserFactory(email="curator@example.com", is_staff=True)
+    session = start_session(curator, title="CX day Utrecht")
+    now = timezone.now()
+    stories = [
+        ("At the pharmacy, the pharmacist called me back the next morning.", "valued", "Ana"),
+        ("The airline kept me waiting on hold for an hour.", "frustrated", ""),
+        ("The baker remembered my name and my usual order.", "valued", "Bo"),
+        ("The garage fixed my car, but waiting for the invoice took weeks.", "mixed", "Cy"),
+    ]
+    for days, (text, valence, author) in enumerate(stories):
+        StoryFactory(
+            text=text,
+            valence=valence,
+            author_name=author,
+            session=session,
+            created_at=now - datetime.timedelta(days=days + 1),
+            tags=["waiting"] if "waiting" in text else ["loyalty"],
+            is_featured=author == "Bo",
+        )
+    return curator
+
+
+def log_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def story_texts(page):
+    return page.locator(".story-item__text")
+
+
+def test_search_filter_open_a_story_and_build_a_digest(archive, new_page):
+    page = new_page()
+    log_in(page, archive)
+    page.get_by_role("link", name="Stories").click()
+    expect(page.get_by_role("heading", name="Story archive")).to_be_visible()
+    expect(story_texts(page)).to_have_count(4)
+
+    # Typing searches as you go; the URL keeps the search so it can be shared.
+    page.get_by_label("Search the stories").fill("wait")
+    expect(story_texts(page)).to_have_count(2)
+    expect(page.locator("mark").first).to_have_text(re.compile("^wait", re.I))
+    expect(page).to_have_url(re.compile(r"q=wait"))
+    expect(page.get_by_label("Search the stories")).to_be_focused()
+
+    # A filter narrows the results and the counts beside the filters follow.
+    page.get_by_role("radio", name=re.compile("Left me frustrated")).check()
+    expect(story_texts(page)).to_have_count(1)
+    expect(story_texts(page)).to_contain_text("The airline kept me waiting")
+    expect(page.locator("label[for=valence-mixed] .count")).to_have_text("1")
+    expect(page).to_have_url(re.compile(r"valence=frustrated"))
+    screenshot(page, "archive-search-desktop")
+
+    # Opening the shared URL afresh gives the same result, without JavaScript's help.
+    page.reload()
+    expect(story_texts(page)).to_have_count(1)
+
+    story_texts(page).first.click()
+    expect(page.get_by_text("The airline kept me waiting on hold for an hour.")).to_be_visible()
+    expect(page.locator(".story__facts")).to_contain_text("Anonymous")
+    expect(page.locator(".story__facts")).to_contain_text("CX day Utrecht")
+    screenshot(page, "story-desktop")
+
+    page.goto("/stories/insights/")
+    expect(page.get_by_role("img", name="How the memories felt")).to_be_visible()
+    screenshot(page, "insights-desktop")
+
+    # A digest of the week, with the featured story ticked to start with.
+    page.goto("/stories/digests/")
+    page.get_by_role("link", name="New digest").click()
+    expect(page.get_by_label(re.compile("The baker remembered"))).to_be_checked()
+    page.get_by_label(re.compile("At the pharmacy")).check()
+    page.get_by_label("Title").fill("Feel Good Friday, week 47")
+    page.get_by_role("button", name="Save digest").click()
+    expect(page.get_by_text("Digest saved.")).to_be_visible()
+    preview = page.frame_locator("iframe.digest-preview")
+    expect(preview.get_by_text("The baker remembered my name")).to_be_visible()
+    expect(preview.get_by_text("At the pharmacy")).to_be_visible()
+    expect(preview.get_by_text("The airline")).to_have_count(0)
+    screenshot(page, "digest-desktop")
+    digest = Digest.objects.get()
+    assert digest.stories.count() == 2
+
+
+def test_the_archive_works_on_a_phone(archive, new_page):
+    page = new_page(viewport=PHONE)
+    log_in(page, archive)
+    page.goto("/stories/?tag=loyalty")
+    expect(story_texts(page)).to_have_count(2)
+    screenshot(page, "archive-phone")
+    story_texts(page).first.click()
+    expect(page.locator(".story__text")).to_be_visible()
+    screenshot(page, "story-phone")
+    page.goto("/stories/insights/")
+    screenshot(page, "insights-phone")
