@@ -46,3 +46,9 @@ document.addEventListener("htmx:afterSettle", (event) => {
     htmx.ajax("POST", list.dataset.reorderUrl, {target: "#cards", swap: "outerHTML", values});
   });
 })();
+
+// On a phone the archive's filters start folded away under a "Filters" button,
+// so the stories come first; on a wide screen they stay open beside the results.
+document.querySelectorAll("details[data-close-on-phone]").forEach((details) => {
+  if (window.matchMedia("(max-width: 760px)").matches) details.open = false;
+});
