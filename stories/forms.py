@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,8 +63,10 @@ class ArchiveFilterForm(forms.Form):
     def stories(self, *, without=None):
         """The stories these filters select, leaving out the filter named `without`."""
         values = {k: v for k, v in self.values.items() if k != without}
-        status = Story.Status.HIDDEN if values.get("hidden") else Story.Status.VISIBLE
-        stories = Story.objects.visible_to(self.user).filter(status=status)
+        if values.get("hidden"):
+            stories = Story.objects.visible_to(self.user).filter(status=Story.Status.HIDDEN)
+        else:
+            stories = Story.objects.published()
         if "valence" in values:
             stories = stories.filter(valence=values["valence"])
         if "level" in values:
@@ -86,10 +89,16 @@ class ArchiveFilterForm(forms.Form):
 
     def results(self):
         """Matching stories, best match first when searching, else newest first."""
-        stories = self.stories()
+        stories = self.stories().select_related("session__deck").prefetch_related("tags")
         if self.query:
             return search.ranked(stories, self.query)
         return stories.order_by("-created_at", "-id")
+
+    def paginator(self, per_page):
+        """Pages of results, counted without the ranking (the cheaper query to count)."""
+        paginator = Paginator(self.results(), per_page)
+        paginator.count = self.stories().count()
+        return paginator
 
     def describe(self):
         """The filters in use, in words, for a heading or an export's name."""

@@ -76,7 +76,12 @@ def matching(stories, query):
     """`stories` narrowed to those matching a searchable `query`."""
     if is_postgresql():
         return stories.alias(document=document()).filter(document=_search_query(query))
-    return stories.filter(index_entry__document__match=fts5_query(query))
+    # A subquery, not a join: SQLite then runs the full-text match once, instead of once
+    # per story when it prefers to walk another index (as it does for filter counts).
+    matches = RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (fts5_query(query),)
+    )
+    return stories.filter(pk__in=matches)
 
 
 def ranked(stories, query):
@@ -97,6 +102,7 @@ def ranked(stories, query):
         ).order_by("-rank", "-created_at", "-id")
     # FTS5 snippets are at most 64 tokens long; bm25 is lower for a better match.
     excerpt = f"snippet({FTS_TABLE}, 0, char(2), char(3), '…', {EXCERPT_WORDS})"
+    stories = stories.filter(index_entry__document__match=fts5_query(query))
     return stories.annotate(
         rank=RawSQL(f"bm25({FTS_TABLE}, {FTS_WEIGHTS})", (), output_field=models.FloatField()),
         excerpt=RawSQL(excerpt, (), output_field=models.TextField()),

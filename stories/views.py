@@ -4,7 +4,6 @@ and a participant's own stories behind the private link they got at the end of a
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,10 +28,9 @@ PAGE_SIZE = 20
 @login_required
 def archive(request):
     form = ArchiveFilterForm(request.GET or None, user=request.user)
-    results = form.results().select_related("session__deck").prefetch_related("tags")
     context = {
         "form": form,
-        "page": Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": form.paginator(PAGE_SIZE).get_page(request.GET.get("page")),
         "facets": facets(form),
         "query_string": form_query_string(request),
         "can_see_hidden": request.user.is_staff or request.user.live_sessions.exists(),
