@@ -37,9 +37,6 @@ class ArchiveFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Until"), required=False)
     hidden = forms.BooleanField(label=_("Hidden stories instead"), required=False)
 
-    # Filters that narrow on one field, in the order they are offered.
-    FACETS = ("valence", "level", "featured", "deck", "session", "tag")
-
     def __init__(self, data=None, *, user):
         super().__init__(data)
         self.user = user
