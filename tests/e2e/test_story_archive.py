@@ -72,6 +72,14 @@ def test_search_filter_open_a_story_and_build_a_digest(archive, new_page):
     expect(page).to_have_url(re.compile(r"valence=frustrated"))
     screenshot(page, "archive-search-desktop")
 
+    # The arrow keys move between choices, and the keyboard focus survives the update.
+    page.keyboard.press("ArrowDown")
+    expect(story_texts(page)).to_contain_text("The garage fixed my car")
+    expect(page.get_by_role("radio", name=re.compile("Mixed"))).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(story_texts(page)).to_contain_text("The airline kept me waiting")
+    expect(page.get_by_role("radio", name=re.compile("Left me frustrated"))).to_be_focused()
+
     # Opening the shared URL afresh gives the same result, without JavaScript's help.
     page.reload()
     expect(story_texts(page)).to_have_count(1)
