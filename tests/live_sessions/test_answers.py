@@ -156,6 +156,9 @@ def test_withdrawing_consent_erases_the_story_text(phone, live_session, client):
     assert (story.text, story.share_with, story.author_name) == ("", "", "")
     assert story.status == Story.Status.WITHDRAWN
     assert not Story.objects.filter(text__contains="baker").exists()
+    mine = ana.get(reverse("stories:mine", args=[participant.token])).content.decode()
+    assert "Withdrawn: your memory is deleted" in mine
+    assert "Withdraw this story" not in mine
 
 
 def test_withdrawing_in_the_session_by_changing_the_answer_erases_it_too(phone, live_session):
