@@ -103,6 +103,10 @@ class ArchiveFilterForm(forms.Form):
 
 
 class StoryCurationForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["cx_level"].choices = [("", _("Not set")), *Story.CxLevel.choices]
+
     class Meta:
         model = Story
         fields = ["cx_level", "tags"]
