@@ -13,7 +13,7 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY_FILE=.local/secret_key CXW_SERVE_HOST
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$$($(PYTHON) -m cxworkshop.network hosts $(HOST))}"
 DEV_ENV = DJANGO_DEBUG=1 CXW_SERVE_HOST=$(HOST)
 
-.PHONY: run dev test lint format clean
+.PHONY: run dev test bench lint format clean
 
 run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
@@ -35,6 +35,10 @@ test: $(VENV)/.installed-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks against a real server process; PostgreSQL parts run when DATABASE_URL is set.
+bench: $(VENV)/.installed-bench
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
@@ -50,6 +54,12 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check ".[dev]"
 	@rm -rf build *.egg-info
 	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check ".[dev,bench]"
+	@rm -rf build *.egg-info
+	@touch $@ $(VENV)/.installed-dev $(VENV)/.installed
 
 .local/secret_key:
 	@mkdir -p .local

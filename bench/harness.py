@@ -1,0 +1,296 @@
+"""What every benchmark shares: a real server process, and phones that join like browsers.
+
+The server is the production setup (`DEBUG` off, a secret key, WhiteNoise) under Daphne or
+Uvicorn, started here as subprocesses (one or more workers on their own ports). Phones are
+aiohttp clients with their own cookie jars: they load the join page, post their name, then
+hold the phone's WebSocket, as the browser does.
+"""
+
+import asyncio
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PASSWORD = "bench-password-1"
+
+
+def database_url():
+    """The database under test: DATABASE_URL, else a fresh SQLite file."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+
+
+def server_env(db_url, **extra):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": db_url,
+        # Every simulated phone comes from 127.0.0.1; the limits are for real rooms.
+        "CXW_JOIN_RATE": "1000000/m",
+        "CXW_ANSWER_RATE": "1000000/m",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.update(extra)
+    return env
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def django_setup(db_url):
+    """Use the app's models in this process, on the server's database."""
+    os.environ["DATABASE_URL"] = db_url
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxworkshop.settings")
+    # The load generator is an asyncio program; its few setup queries may block it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+class Server:
+    """ASGI server processes serving the app; `urls` has one base URL per worker."""
+
+    COMMANDS = {
+        "daphne": ["daphne", "-b", "127.0.0.1", "-p", "{port}", "cxworkshop.asgi:application"],
+        "uvicorn": [
+            "uvicorn",
+            "cxworkshop.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+    }
+
+    def __init__(self, kind="daphne", workers=1, env=None):
+        self.kind, self.workers, self.env = kind, workers, env
+        self.processes, self.urls = [], []
+
+    def __enter__(self):
+        binary = Path(sys.executable).parent
+        for _worker in range(self.workers):
+            port = free_port()
+            command = [part.format(port=port) for part in self.COMMANDS[self.kind]]
+            command[0] = str(binary / command[0])
+            self.processes.append(
+                subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            self.urls.append(f"http://127.0.0.1:{port}")
+        for url in self.urls:
+            wait_for(url + "/healthz")
+        return self
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=10)
+
+    def rss_bytes(self):
+        import psutil
+
+        return sum(psutil.Process(process.pid).memory_info().rss for process in self.processes)
+
+
+def wait_for(url, timeout=60):
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"The server did not answer {url} within {timeout} s.")
+
+
+def migrate(env):
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def new_session(cards=80, **options):
+    """A facilitator, a deck and a started session, made through the models."""
+    from accounts.models import User
+    from decks.models import Deck
+    from sessions.models import LiveSession
+
+    host = User.objects.create_user(f"host{secrets.token_hex(4)}@example.com", PASSWORD)
+    deck = Deck.objects.create(title="Bench deck", owner=host)
+    for number in range(cards):
+        deck.add_card(
+            prompt=f"Bench question {number}?", kind="memory" if number % 2 else "question"
+        )
+    options.setdefault("is_shuffled", False)
+    return LiveSession.start(deck, host, join_base_url="http://127.0.0.1", **options)
+
+
+def csrf_token(jar):
+    return next((cookie.value for cookie in jar if cookie.key == "csrftoken"), "")
+
+
+async def new_browser():
+    return aiohttp.ClientSession(
+        cookie_jar=aiohttp.CookieJar(unsafe=True),
+        timeout=aiohttp.ClientTimeout(total=120),
+        connector=aiohttp.TCPConnector(limit=0),
+    )
+
+
+async def log_in(browser, base, email):
+    async with browser.get(f"{base}/accounts/login/") as response:
+        await response.read()
+    data = {
+        "username": email,
+        "password": PASSWORD,
+        "csrfmiddlewaretoken": csrf_token(browser.cookie_jar),
+    }
+    async with browser.post(
+        f"{base}/accounts/login/", data=data, allow_redirects=False
+    ) as response:
+        assert response.status == 302, await response.text()
+
+
+async def post(browser, url, data=None):
+    headers = {"X-CSRFToken": csrf_token(browser.cookie_jar), "Referer": url}
+    async with browser.post(
+        url, data=data or {}, headers=headers, allow_redirects=False
+    ) as response:
+        await response.read()
+        return response.status
+
+
+class Phone:
+    """One participant: a browser session that joined, and the phone's WebSocket."""
+
+    def __init__(self, base, code, name):
+        self.base, self.code, self.name = base, code, name
+        self.browser = self.socket = None
+        self.received = []  # (time, text)
+        self.listener = None
+
+    async def join(self):
+        self.browser = await new_browser()
+        url = f"{self.base}/join/{self.code}/"
+        async with self.browser.get(url) as response:
+            await response.read()
+        data = {
+            "display_name": self.name,
+            "csrfmiddlewaretoken": csrf_token(self.browser.cookie_jar),
+        }
+        headers = {"Referer": url}
+        async with self.browser.post(
+            url, data=data, headers=headers, allow_redirects=False
+        ) as response:
+            await response.read()
+            if response.status != 302:
+                raise RuntimeError(f"join failed: {response.status}")
+
+    async def connect(self):
+        ws_url = self.base.replace("http", "ws") + f"/ws/join/{self.code}/"
+        self.socket = await self.browser.ws_connect(ws_url, origin=self.base, heartbeat=None)
+        first = await self.socket.receive(timeout=30)
+        self.received.append((time.perf_counter(), first.data))
+        self.listener = asyncio.create_task(self.listen())
+
+    async def listen(self):
+        async for message in self.socket:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                self.received.append((time.perf_counter(), message.data))
+
+    def first_after(self, started, marker):
+        for at, text in self.received:
+            if at >= started and marker in text:
+                return at
+        return None
+
+    async def close(self):
+        if self.listener:
+            self.listener.cancel()
+        if self.socket is not None:
+            await self.socket.close()
+        if self.browser is not None:
+            await self.browser.close()
+
+
+async def gather_limited(coroutines, limit=200):
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(coroutine):
+        async with semaphore:
+            return await coroutine
+
+    return await asyncio.gather(*(run(c) for c in coroutines), return_exceptions=True)
+
+
+def summary(samples_seconds):
+    """p50/p95/p99/max in milliseconds."""
+    if not samples_seconds:
+        return {"p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
+    ordered = sorted(samples_seconds)
+
+    def at(fraction):
+        return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000, 1)
+
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+def report(name, rows):
+    """One JSON line per measurement on stdout, and all of them in bench/results/<name>.json."""
+    RESULTS.mkdir(exist_ok=True)
+    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    for row in rows:
+        print(json.dumps({"benchmark": name, **row}), flush=True)
+    (RESULTS / f"{name}.json").write_text(
+        json.dumps(
+            {"machine": machine, "measured_at": time.strftime("%Y-%m-%d %H:%M"), "rows": rows},
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+def strip_tags(text):
+    return re.sub(r"<[^>]+>", "", text)
