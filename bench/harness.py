@@ -87,6 +87,9 @@ class Server:
     def __init__(self, kind="daphne", workers=1, env=None):
         self.kind, self.workers, self.env = kind, workers, env
         self.processes, self.urls = [], []
+        # Server errors go to a log beside the results, to read when something fails.
+        RESULTS.mkdir(exist_ok=True)
+        self.log = open(RESULTS / f"server-{kind}.log", "w")  # noqa: SIM115
 
     def __enter__(self):
         binary = Path(sys.executable).parent
@@ -100,7 +103,7 @@ class Server:
                     cwd=ROOT,
                     env=self.env,
                     stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+                    stderr=self.log,
                 )
             )
             self.urls.append(f"http://127.0.0.1:{port}")
@@ -113,6 +116,7 @@ class Server:
             process.terminate()
         for process in self.processes:
             process.wait(timeout=10)
+        self.log.close()
 
     def rss_bytes(self):
         import psutil

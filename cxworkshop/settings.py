@@ -124,6 +124,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with write transactions queued in-process (see its docstring).
+    DATABASES["default"]["ENGINE"] = "cxworkshop.sqlite_backend"
     # Tests use a file, not memory, so a live server in another process shares the data.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
     DATABASES["default"]["OPTIONS"] = {
