@@ -34,12 +34,15 @@ async def measure_ours(server, count):
     from django.urls import reverse
 
     session = harness.new_session()
+    idle_rss = server.rss_bytes()
     phones = [
         harness.Phone(server.urls[number % len(server.urls)], session.join_code, f"P{number}")
         for number in range(count)
     ]
-    await harness.gather_limited([phone.join() for phone in phones], limit=50)
-    await harness.gather_limited([phone.connect() for phone in phones], limit=100)
+    joined = await harness.gather_limited([phone.join() for phone in phones], limit=50)
+    connected = await harness.gather_limited([phone.connect() for phone in phones], limit=100)
+    failed = [r for r in [*joined, *connected] if isinstance(r, BaseException)]
+    phones = [phone for phone in phones if phone.listener is not None]
     host = await harness.new_browser()
     await harness.log_in(host, server.urls[0], session.facilitator.email)
     next_url = server.urls[0] + reverse("live_sessions:command", args=[session.pk, "next"])
@@ -56,7 +59,7 @@ async def measure_ours(server, count):
     rss = server.rss_bytes()
     await host.close()
     await harness.gather_limited([phone.close() for phone in phones], limit=500)
-    return latencies, lost, payload, rss
+    return latencies, lost, payload, (idle_rss, rss, len(phones)), failed
 
 
 async def measure_baseline(count, payload):
@@ -100,7 +103,7 @@ async def run(counts, kind, workers):
     rows = []
     with harness.Server(kind, workers, env) as server:
         for count in counts:
-            ours, lost, payload, rss = await measure_ours(server, count)
+            ours, lost, payload, rss, failed = await measure_ours(server, count)
             base, base_lost = await measure_baseline(count, payload)
             row = {
                 "measure": "fanout",
@@ -112,6 +115,8 @@ async def run(counts, kind, workers):
                 "reveals": REVEALS,
                 **harness.summary(ours),
                 "lost": lost,
+                "join_or_connect_errors": len(failed),
+                "first_error": repr(failed[0])[:200] if failed else None,
                 "payload_bytes": len(payload.encode()),
                 "baseline": {**harness.summary(base), "lost": base_lost},
                 "p95_vs_baseline": round(
@@ -119,7 +124,8 @@ async def run(counts, kind, workers):
                 )
                 if ours and base
                 else None,
-                "server_rss_mb": round(rss / 2**20, 1),
+                "server_rss_mb": round(rss[1] / 2**20, 1),
+                "rss_per_phone_kb": round((rss[1] - rss[0]) / max(rss[2], 1) / 1024, 1),
             }
             rows.append(row)
             print(row, flush=True)

@@ -70,7 +70,13 @@ class Server:
     """ASGI server processes serving the app; `urls` has one base URL per worker."""
 
     COMMANDS = {
-        "daphne": ["daphne", "-b", "127.0.0.1", "-p", "{port}", "cxworkshop.asgi:application"],
+        # Twisted listens with a backlog of 50 unless told; a join storm needs more.
+        "daphne": [
+            "daphne",
+            "-e",
+            "tcp:port={port}:interface=127.0.0.1:backlog=2048",
+            "cxworkshop.asgi:application",
+        ],
         "uvicorn": [
             "uvicorn",
             "cxworkshop.asgi:application",
@@ -81,6 +87,8 @@ class Server:
             "--no-access-log",
             "--log-level",
             "warning",
+            "--backlog",
+            "2048",
         ],
     }
 
