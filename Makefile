@@ -21,7 +21,8 @@ run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py load_starter_decks
 	@$(RUN_ENV) $(PY) manage.py demo_facilitator
 	@$(PYTHON) -m cxworkshop.network banner $(HOST) $(PORT)
-	@$(RUN_ENV) exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) --proxy-headers cxworkshop.asgi:application
+	@$(RUN_ENV) exec $(VENV)/bin/uvicorn cxworkshop.asgi:application --host $(HOST) --port $(PORT) \
+		--proxy-headers --backlog 2048 --no-access-log
 
 dev: $(VENV)/.installed-dev
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0

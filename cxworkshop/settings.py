@@ -137,9 +137,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
+    # Pub/sub by measurement: with 2 workers the core layer lost 2-5% of fanout messages
+    # (bench/results); CXW_CHANNEL_LAYER=core picks it back.
+    CHANNEL_LAYER_KIND = os.environ.get("CXW_CHANNEL_LAYER", "pubsub").strip()
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": {
+                "core": "channels_redis.core.RedisChannelLayer",
+                "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            }[CHANNEL_LAYER_KIND],
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }
