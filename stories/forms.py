@@ -178,7 +178,8 @@ class DigestForm(forms.ModelForm):
             list(self.instance.stories.values_list("pk", flat=True)) if self.instance.pk else []
         )
         pks = in_range[: self.CANDIDATE_LIMIT] + chosen
-        return Story.objects.published().filter(pk__in=pks).order_by("-created_at", "-id")
+        stories = Story.objects.published().filter(pk__in=pks).prefetch_related("tags")
+        return stories.order_by("-created_at", "-id")
 
     def clean(self):
         return check_date_range(self, super().clean())
