@@ -69,6 +69,8 @@ def as_markdown(session):
                 marks.append(_("only for the facilitator"))
             if answer.is_hidden:
                 marks.append(_("hidden"))
+            if answer.is_withdrawn:
+                marks.append(_("withdrawn by its author: the memory is deleted"))
             suffix = f" ({', '.join(marks)})" if marks else ""
             lines += [f"**{answer.author_label}**{suffix}:", "", markdown_quote(answer.text), ""]
     return "\n".join(lines)
