@@ -132,6 +132,30 @@ class Server:
         return sum(psutil.Process(process.pid).memory_info().rss for process in self.processes)
 
 
+class profile:
+    """py-spy sampling the first server process until stop(): collapsed stacks in
+    bench/results/profile-<name>.txt (one line per stack, its sample count last)."""
+
+    def __init__(self, server, name):
+        import shutil
+
+        self.path = RESULTS / f"profile-{name}.txt"
+        spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
+        self.process = subprocess.Popen(
+            [spy, "record", "--pid", str(server.processes[0].pid), "--rate", "250"]
+            + ["--format", "raw", "--output", str(self.path), "--nonblocking"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1)
+
+    def stop(self):
+        import signal
+
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+
+
 def wait_for(url, timeout=60):
     import urllib.request
 

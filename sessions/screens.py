@@ -20,7 +20,8 @@ def common_context(session):
         "card_total": total,
         "turn": session.current_turn,
         "turn_may_pick": session.may_pick(session.current_turn),
-        "participants": list(session.participants.all()),
+        # Evaluated (once) only by the templates that list people.
+        "participants": session.participants.all(),
     }
 
 
