@@ -31,30 +31,18 @@ async def wait_for_all(phones, started, marker, timeout=WAIT):
 
 
 async def measure_ours(server, count, profile=False):
-    from django.urls import reverse
-
     session = harness.new_session()
     idle_rss = server.rss_bytes()
-    phones = [
-        harness.Phone(server.urls[number % len(server.urls)], session.join_code, f"P{number}")
-        for number in range(count)
-    ]
-    joined = await harness.gather_limited([phone.join() for phone in phones], limit=50)
-    connected = await harness.gather_limited([phone.connect() for phone in phones], limit=100)
-    failed = [r for r in [*joined, *connected] if isinstance(r, BaseException)]
-    phones = [phone for phone in phones if phone.listener is not None]
-    host = await harness.new_browser()
-    await harness.log_in(host, server.urls[0], session.facilitator.email)
-    next_url = server.urls[0] + reverse("live_sessions:command", args=[session.pk, "next"])
+    phones, failed = await harness.join_all(server, session, count)
+    host = await harness.Console().open(server.urls[0], session)
     latencies, lost, payload = [], 0, ""
     # One reveal that is not measured: a fresh process compiles its templates on first use.
-    await harness.post(host, next_url)
+    await host.command(session, "next")
     profiler = harness.profile(server, f"fanout-{server.kind}-{count}") if profile else None
     for number in range(1, REVEALS + 1):
         marker = f"Bench question {number}?"
         started = time.perf_counter()
-        status = await harness.post(host, next_url)
-        assert status in (200, 204, 302), status
+        await host.command(session, "next")
         got, missing = await wait_for_all(phones, started, marker)
         latencies += got
         lost += missing
@@ -67,6 +55,14 @@ async def measure_ours(server, count, profile=False):
     return latencies, lost, payload, (idle_rss, rss, len(phones)), failed
 
 
+class BaselinePhone(harness.Listener):
+    """A socket on the baseline server, listening exactly as our phones do."""
+
+    async def connect(self, client, url):
+        self.socket = await client.ws_connect(url, heartbeat=None)
+        self.start_listening()
+
+
 async def measure_baseline(count, payload):
     port = harness.free_port()
     process = subprocess.Popen(
@@ -76,23 +72,19 @@ async def measure_baseline(count, payload):
         url = f"ws://127.0.0.1:{port}"
         await asyncio.sleep(1)
         client = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-        sockets = await harness.gather_limited(
-            [client.ws_connect(f"{url}/phone", heartbeat=None) for _ in range(count)], limit=100
-        )
+        phones = [BaselinePhone() for _ in range(count)]
+        await harness.gather_limited([phone.connect(client, f"{url}/phone") for phone in phones])
         trigger = await client.ws_connect(f"{url}/trigger", heartbeat=None)
         await asyncio.sleep(0.5)
         latencies, lost = [], 0
-        for _reveal in range(REVEALS):
+        for number in range(REVEALS):
+            marker = f"<!-- reveal {number} -->"
             started = time.perf_counter()
-            await trigger.send_str(payload)
-
-            async def receive(socket, started=started):
-                message = await socket.receive(timeout=WAIT)
-                return time.perf_counter() - started if message.data == payload else None
-
-            results = await asyncio.gather(*(receive(s) for s in sockets), return_exceptions=True)
-            latencies += [r for r in results if isinstance(r, float)]
-            lost += sum(not isinstance(r, float) for r in results)
+            await trigger.send_str(payload + marker)
+            got, missing = await wait_for_all(phones, started, marker)
+            latencies += got
+            lost += missing
+        await harness.gather_limited([phone.close() for phone in phones], limit=500)
         await client.close()
         return latencies, lost
     finally:

@@ -31,6 +31,11 @@ def database_url():
     return os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
 
+def database_kind():
+    """ "postgresql" or "sqlite": the database the benchmarks run on."""
+    return "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+
+
 def server_env(db_url, **extra):
     env = {
         **os.environ,
@@ -142,7 +147,7 @@ class profile:
         self.path = RESULTS / f"profile-{name}.txt"
         spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
         self.process = subprocess.Popen(
-            [spy, "record", "--pid", str(server.processes[0].pid), "--rate", "250"]
+            [spy, "record", "--pid", str(server.processes[0].pid), "--rate", "250", "--gil"]
             + ["--format", "raw", "--output", str(self.path), "--nonblocking"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -150,10 +155,26 @@ class profile:
         time.sleep(1)
 
     def stop(self):
+        """Stop sampling; keep the raw stacks (ignored by git) and commit a summary:
+        bench/results/profile-<name>.json, the functions most samples were inside."""
+        import collections
         import signal
 
         self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=30)
+        inside, total = collections.Counter(), 0
+        for line in self.path.read_text().splitlines():
+            stack, _, samples = line.rpartition(" ")
+            total += int(samples)
+            for frame in {re.sub(r":\d+\)$", ")", f) for f in stack.split(";")}:
+                inside[frame] += int(samples)
+        top = [
+            {"share": round(samples / total, 3), "function": frame}
+            for frame, samples in inside.most_common(60)
+            if samples < total  # the event loop and thread plumbing every sample is in
+        ]
+        summary_path = self.path.with_suffix(".json")
+        summary_path.write_text(json.dumps({"samples": total, "inside": top}, indent=1) + "\n")
 
 
 def wait_for(url, timeout=60):
@@ -224,8 +245,10 @@ async def log_in(browser, base, email):
         assert response.status == 302, await response.text()
 
 
-async def post(browser, url, data=None):
+async def post(browser, url, data=None, htmx=False):
     headers = {"X-CSRFToken": csrf_token(browser.cookie_jar), "Referer": url}
+    if htmx:
+        headers["HX-Request"] = "true"
     async with browser.post(
         url, data=data or {}, headers=headers, allow_redirects=False
     ) as response:
@@ -233,16 +256,45 @@ async def post(browser, url, data=None):
         return response.status
 
 
-class Phone:
+class Listener:
+    """A WebSocket whose every text frame is kept with the time it arrived."""
+
+    socket = listener = None
+
+    def __init__(self):
+        self.received = []  # (time, text)
+
+    def start_listening(self):
+        self.listener = asyncio.create_task(self.listen())
+
+    async def listen(self):
+        async for message in self.socket:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                self.received.append((time.perf_counter(), message.data))
+
+    def first_after(self, started, marker):
+        for at, text in self.received:
+            if at >= started and marker in text:
+                return at
+        return None
+
+    async def close(self):
+        if self.listener:
+            self.listener.cancel()
+        if self.socket is not None:
+            await self.socket.close()
+
+
+class Phone(Listener):
     """One participant: a browser session that joined, and the phone's WebSocket."""
 
     def __init__(self, base, code, name):
+        super().__init__()
         self.base, self.code, self.name = base, code, name
-        self.browser = self.socket = None
-        self.received = []  # (time, text)
-        self.listener = None
+        self.browser = None
 
     async def join(self):
+        """The join page, then the name posted: what a participant waits through."""
         self.browser = await new_browser()
         url = f"{self.base}/join/{self.code}/"
         async with self.browser.get(url) as response:
@@ -264,26 +316,48 @@ class Phone:
         self.socket = await self.browser.ws_connect(ws_url, origin=self.base, heartbeat=None)
         first = await self.socket.receive(timeout=30)
         self.received.append((time.perf_counter(), first.data))
-        self.listener = asyncio.create_task(self.listen())
-
-    async def listen(self):
-        async for message in self.socket:
-            if message.type == aiohttp.WSMsgType.TEXT:
-                self.received.append((time.perf_counter(), message.data))
-
-    def first_after(self, started, marker):
-        for at, text in self.received:
-            if at >= started and marker in text:
-                return at
-        return None
+        self.start_listening()
 
     async def close(self):
-        if self.listener:
-            self.listener.cancel()
-        if self.socket is not None:
-            await self.socket.close()
+        await super().close()
         if self.browser is not None:
             await self.browser.close()
+
+
+async def join_all(server, session, count):
+    """`count` phones joined and listening (spread over the workers), and the failures."""
+    phones = [
+        Phone(server.urls[number % len(server.urls)], session.join_code, f"P{number}")
+        for number in range(count)
+    ]
+    joined = await gather_limited([phone.join() for phone in phones], limit=50)
+    connected = await gather_limited([phone.connect() for phone in phones], limit=100)
+    failed = [r for r in [*joined, *connected] if isinstance(r, BaseException)]
+    return [phone for phone in phones if phone.listener is not None], failed
+
+
+class Console(Listener):
+    """The facilitator, logged in, with the console's WebSocket open."""
+
+    async def open(self, base, session):
+        self.base = base
+        self.browser = await new_browser()
+        await log_in(self.browser, base, session.facilitator.email)
+        ws_url = base.replace("http", "ws") + f"/ws/live/{session.pk}/host/"
+        self.socket = await self.browser.ws_connect(ws_url, origin=base, heartbeat=None)
+        self.start_listening()
+        return self
+
+    async def command(self, session, name):
+        from django.urls import reverse
+
+        url = self.base + reverse("live_sessions:command", args=[session.pk, name])
+        status = await post(self.browser, url)
+        assert status in (200, 204, 302), status
+
+    async def close(self):
+        await super().close()
+        await self.browser.close()
 
 
 async def gather_limited(coroutines, limit=200):

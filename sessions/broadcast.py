@@ -5,18 +5,22 @@ string to that audience's group; consumers only forward it. Events go out after 
 transaction commits, so no screen ever shows something the database does not hold.
 
 Joins and answers can arrive by the hundred in a second, and each re-renders a list that
-grows with them. Those two events coalesce: while one render for a session is under way,
-further events only ask for one more render, made from the database once it finishes. The
-screens get every change, in fewer and larger updates (bench/answer_burst.py).
+grows with them. Those two events are batched (`Coalesced`): the screens get every change,
+in fewer and larger updates (bench/answer_burst.py).
 
 Phones hear of a change first: they are the most screens, and the console's list of everyone
 in the room is the slowest fragment to render.
 """
 
+import asyncio
+import contextvars
 import functools
+import logging
 import threading
+import time
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -26,6 +30,8 @@ from sessions import screens
 ROOM = "sessions/room.html"
 HOST = "sessions/console.html"
 PHONE = "sessions/phone.html"
+
+logger = logging.getLogger(__name__)
 
 
 def render_parts(template, parts, context):
@@ -42,34 +48,77 @@ def send(group, html):
 
 
 class Coalesced:
-    """Calls of `event(session)` for one session that arrive while an earlier call is still
-    rendering fold into one more call after it (in this process; each re-reads the database).
+    """`event(session)`, batched when calls for one session overlap (in this process).
+
+    A call with no render of its session under way renders at once, in the caller's thread.
+    Calls that arrive while one renders only ask for another render. That one is made by a
+    task on the server's event loop, after a pause as long as the last render took (at least
+    `pause` seconds), from the database as it is then, in a worker thread; it repeats while
+    calls keep arriving. No request waits for another's render, and a burst of N events costs
+    a render every so often instead of N renders of a growing list.
     """
+
+    pause = 0.25  # seconds
 
     def __init__(self, event):
         self.event = event
         self.lock = threading.Lock()
-        self.again = {}  # session pk -> another render was asked for while one ran
+        self.waiting = {}  # session pk -> True while a render is under way and another is due
+        self.tasks = set()
         functools.update_wrapper(self, event)
 
     def __call__(self, session):
         pk = session.pk
         with self.lock:
-            if pk in self.again:
-                self.again[pk] = True
+            if pk in self.waiting:
+                self.waiting[pk] = True
                 return
-            self.again[pk] = False
+            self.waiting[pk] = False
+        handed_on = False
+        try:
+            took = self.timed(session)
+            with self.lock:
+                handed_on = self.waiting[pk]
+            if handed_on:
+                async_to_sync(self.follow_up)(pk, took)
+        finally:
+            if not handed_on:
+                with self.lock:
+                    del self.waiting[pk]
+
+    def timed(self, session):
+        started = time.monotonic()
+        self.event(session)
+        return time.monotonic() - started
+
+    def render_fresh(self, pk):
+        from sessions.models import LiveSession
+
+        return self.timed(LiveSession.objects.live().get(pk=pk))
+
+    async def follow_up(self, pk, took):
+        # A context of its own: not the finished request's (its thread executor is gone).
+        task = asyncio.get_running_loop().create_task(
+            self.flush(pk, took), context=contextvars.Context()
+        )
+        self.tasks.add(task)  # the loop keeps only weak references to its tasks
+        task.add_done_callback(self.tasks.discard)
+
+    async def flush(self, pk, took):
         try:
             while True:
-                self.event(session)
+                await asyncio.sleep(max(self.pause, took))
                 with self.lock:
-                    if not self.again[pk]:
-                        break
-                    self.again[pk] = False
-                session = type(session).objects.get(pk=pk)
-        finally:
+                    self.waiting[pk] = False
+                took = await database_sync_to_async(self.render_fresh, thread_sensitive=False)(pk)
+                with self.lock:
+                    if not self.waiting[pk]:
+                        del self.waiting[pk]
+                        return
+        except Exception:
             with self.lock:
-                del self.again[pk]
+                self.waiting.pop(pk, None)
+            logger.exception("Live update of session %s failed", pk)
 
 
 def after_commit(event):
@@ -78,7 +127,7 @@ def after_commit(event):
     @functools.wraps(event)
     def schedule(session):
         pk = session.pk
-        transaction.on_commit(lambda: event(type(session).objects.get(pk=pk)))
+        transaction.on_commit(lambda: event(type(session).objects.live().get(pk=pk)))
 
     return schedule
 

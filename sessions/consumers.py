@@ -64,7 +64,7 @@ class HostConsumer(LiveConsumer):
         return self.hosted_session()
 
     def current_state(self):
-        context = screens.host_context(LiveSession.objects.get(pk=self.session.pk))
+        context = screens.host_context(LiveSession.objects.live().get(pk=self.session.pk))
         return render_parts("sessions/console.html", ["host-state"], context)
 
 
@@ -81,7 +81,7 @@ class RoomConsumer(LiveConsumer):
         return LiveSession.objects.filter(pk=self.session_pk(), room_key=key).first()
 
     def current_state(self):
-        context = screens.room_context(LiveSession.objects.get(pk=self.session.pk))
+        context = screens.room_context(LiveSession.objects.live().get(pk=self.session.pk))
         return render_parts("sessions/room.html", ["room-state"], context)
 
 
@@ -97,7 +97,7 @@ class PhoneConsumer(LiveConsumer):
         return session if self.participant else None
 
     def current_state(self):
-        session = LiveSession.objects.get(pk=self.session.pk)
+        session = LiveSession.objects.live().get(pk=self.session.pk)
         context = screens.phone_context(session, self.participant)
         # Not the answer form: a reconnect must never wipe what someone is typing.
         parts = ["phone-ended"] if not session.is_open else ["phone-turn", "phone-card"]

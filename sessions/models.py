@@ -38,6 +38,10 @@ class LiveSessionQuerySet(models.QuerySet):
     def run_by(self, user):
         return self.filter(facilitator=user)
 
+    def live(self):
+        """With the current card and turn loaded: every screen of a session shows both."""
+        return self.select_related("current_card", "current_turn")
+
 
 class LiveSession(models.Model):
     class Status(models.TextChoices):
@@ -452,11 +456,12 @@ class Answer(models.Model):
 
         Only a memory card's answer can become a story, never one marked private.
         """
+        if not self.session_card.is_memory:
+            return None  # no story then, nor ever before
         story = Story.objects.filter(answer=self).first()
-        wants_story = (
-            self.session_card.is_memory
-            and not self.is_private
-            and self.archive_consent in (self.Consent.NAMED, self.Consent.ANONYMOUS)
+        wants_story = not self.is_private and self.archive_consent in (
+            self.Consent.NAMED,
+            self.Consent.ANONYMOUS,
         )
         if not wants_story:
             if story and story.status != Story.Status.WITHDRAWN:

@@ -9,11 +9,25 @@ from django.db.models import Count, Q
 from sessions.models import Answer
 
 
+def card_key(card):
+    """Changes when the card does or opens/closes: a phone refetches its answer form then."""
+    return f"{card.pk}-{'open' if card.is_open_for_answers else 'closed'}" if card else ""
+
+
+def answer_context(session, participant):
+    """Just what a phone's answer form needs (posted by every phone at once, so kept lean)."""
+    return {
+        "session": session,
+        "participant": participant,
+        "card_key": card_key(session.current_card),
+    }
+
+
 def common_context(session):
     number, total = session.progress()
     card = session.current_card
     return {
-        "card_key": f"{card.pk}-{'open' if card.is_open_for_answers else 'closed'}" if card else "",
+        "card_key": card_key(card),
         "session": session,
         "card": session.current_card,
         "card_number": number,

@@ -185,7 +185,7 @@ def join(request, code):
     typed = normalize_join_code(code)
     if typed and typed != code:
         return redirect("live_sessions:join", code=typed)
-    session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
+    session = LiveSession.objects.live().filter(join_code=code).order_by("-created_at").first()
     participant = participant_for(request.session, session) if session else None
     if participant:
         return phone_page(request, session, participant)
@@ -228,7 +228,7 @@ def answer_form_for(session, participant, data=None):
 
 
 def participant_or_403(request, code):
-    session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
+    session = LiveSession.objects.live().filter(join_code=code).order_by("-created_at").first()
     participant = participant_for(request.session, session) if session else None
     if participant is None:
         raise PermissionDenied(_("Join the session first."))
@@ -239,7 +239,7 @@ def participant_or_403(request, code):
 def phone_answer(request, code):
     session, participant = participant_or_403(request, code)
     form = answer_form_for(session, participant, request.POST or None)
-    context = {**screens.phone_context(session, participant), "form": form, "saved": False}
+    context = {**screens.answer_context(session, participant), "form": form, "saved": False}
     if request.method == "POST":
         if form is None:
             context["closed"] = True
