@@ -24,13 +24,16 @@ async def one_phone(phone, delay):
     return joined - started, time.perf_counter() - joined
 
 
-async def measure(server, count, window):
+async def measure(server, count, window, profile=False):
     session = harness.new_session()
     phones = [harness.Phone(server.urls[0], session.join_code, f"P{n}") for n in range(count)]
     rng = random.Random(count)
+    profiler = harness.profile(server, f"join-storm-{count}") if profile else None
     results = await asyncio.gather(
         *(one_phone(phone, rng.uniform(0, window)) for phone in phones), return_exceptions=True
     )
+    if profiler:
+        profiler.stop()
     errors = [r for r in results if isinstance(r, BaseException)]
     timings = [r for r in results if not isinstance(r, BaseException)]
     joined_in_db = session.participants.count()
@@ -47,7 +50,7 @@ async def measure(server, count, window):
     }
 
 
-async def run(counts, kind, window):
+async def run(counts, kind, window, profile=False):
     db_url = harness.database_url()
     env = harness.server_env(db_url)
     harness.migrate(env)
@@ -55,7 +58,7 @@ async def run(counts, kind, window):
     rows = []
     with harness.Server(kind, 1, env) as server:
         for count in counts:
-            row = {**await measure(server, count, window), "server": kind}
+            row = {**await measure(server, count, window, profile), "server": kind}
             row["database"] = db_url.split(":")[0]
             rows.append(row)
     return rows
@@ -66,8 +69,9 @@ def main(argv=None):
     parser.add_argument("counts", nargs="*", type=int, default=[1000])
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument("--server", default="uvicorn", choices=sorted(harness.Server.COMMANDS))
+    parser.add_argument("--profile", action="store_true", help="py-spy the server's storm")
     args = parser.parse_args(argv)
-    rows = asyncio.run(run(args.counts, args.server, args.window))
+    rows = asyncio.run(run(args.counts, args.server, args.window, args.profile))
     harness.report(f"join-storm-{harness.database_kind()}", rows)
     return rows
 

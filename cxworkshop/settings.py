@@ -204,6 +204,9 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache (Redis with REDIS_URL), written through to the database: every phone
+# request reads its session, and one query less counts in a room of a thousand.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -228,3 +231,7 @@ LOGGING = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# HTTP requests run in threads at most this many at a time per server process; the rest wait
+# their turn on the event loop (cxworkshop/concurrency.py).
+HTTP_CONCURRENCY = int(os.environ.get("CXW_HTTP_CONCURRENCY", "4"))

@@ -2,9 +2,9 @@
 
 Both index the memory, "who would you share it with" and the question it answered,
 in that order of weight, with English stemming ("waited" finds "waiting").
-On PostgreSQL a GIN expression index covers `document()`; on SQLite an external-content
-FTS5 table (`stories_story_fts`) is kept in step with `stories_story` by triggers.
-Both are created by migration 0002. Matches come back ranked, with a highlighted
+On PostgreSQL a generated column stores the weighted vector under a GIN index (migration
+0004); on SQLite an external-content FTS5 table (`stories_story_fts`) is kept in step with
+`stories_story` by triggers (migration 0003). Matches come back ranked, with a highlighted
 excerpt that `highlight()` turns into safe HTML.
 """
 
@@ -14,10 +14,10 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
 )
 from django.db import connection, models
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -32,13 +32,15 @@ EXCERPT_WORDS = 32
 FTS_WEIGHTS = "10.0, 4.0, 2.0"
 
 
-def document():
-    """The weighted search vector; migration 0002 indexes exactly this expression."""
-    return (
-        SearchVector("text", weight="A", config=CONFIG)
-        + SearchVector("share_with", weight="B", config=CONFIG)
-        + SearchVector("prompt", weight="C", config=CONFIG)
-    )
+class StoredDocument(Expression):
+    """PostgreSQL: the story's search vector, stored by migration 0004 (a generated column
+    the models do not declare), under whatever alias the query gives the story table."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.search_document", []
 
 
 def is_postgresql():
@@ -75,7 +77,7 @@ def is_searchable(query):
 def matching(stories, query):
     """`stories` narrowed to those matching a searchable `query`."""
     if is_postgresql():
-        return stories.alias(document=document()).filter(document=_search_query(query))
+        return stories.alias(document=StoredDocument()).filter(document=_search_query(query))
     # A subquery, not a join: SQLite then runs the full-text match once, instead of once
     # per story when it prefers to walk another index (as it does for filter counts).
     matches = RawSQL(
@@ -128,7 +130,7 @@ def forget_deleted_text():
 
     FTS5 on SQLite before 3.44 records a deletion as a marker and keeps the old words
     in older index segments until they merge; "optimize" merges them all now.
-    PostgreSQL's expression index follows the row (dead entries go at the next vacuum).
+    PostgreSQL's stored vector follows the row (dead entries go at the next vacuum).
     """
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
