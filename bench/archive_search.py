@@ -1,18 +1,17 @@
 """How fast the story archive answers searches, on an archive of N seeded stories.
 
-    DJANGO_DEBUG=1 .venv/bin/python bench/archive_search.py [stories] [searches]
+    python -m bench.archive_search [stories] [searches] [pages]
 
 Seeds the archive with `manage.py seed_stories` when it holds fewer stories than asked,
 then times typical searches (words, phrases, with and without filters) two ways:
-the search query alone (ranked first page) and the whole archive page through Django
-(search, filter counts, page of results). Prints one JSON line per measurement.
-Uses a throwaway SQLite file unless DATABASE_URL is set.
+the search query alone (ranked first page) and, for the first `pages` of them (default 40),
+the whole archive page through Django (search, filter counts, page of results), with the
+production settings (DEBUG off). Uses a throwaway SQLite file unless DATABASE_URL is set.
 """
 
-import json
 import os
 import random
-import statistics
+import secrets
 import sys
 import tempfile
 import time
@@ -21,7 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(40))
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxworkshop.settings")
 
 import django  # noqa: E402
@@ -34,6 +35,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench import harness  # noqa: E402
 from stories import search  # noqa: E402
 from stories.models import Story  # noqa: E402
 
@@ -47,17 +49,9 @@ FILTERS = [
 ]
 
 
-def percentiles(samples):
-    ordered = sorted(samples)
-    return {
-        "p50_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1),
-        "max_ms": round(ordered[-1] * 1000, 1),
-    }
-
-
-def main(count=100_000, searches=200):
+def main(count=100_000, searches=200, pages=40):
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     present = Story.objects.count()
     if present < count:
         call_command("seed_stories", count=count - present, seed=1)
@@ -77,14 +71,23 @@ def main(count=100_000, searches=200):
             stories = stories.filter(**{field: True if name == "featured" else value})
         list(search.ranked(search.matching(stories, words), words)[:20])
         query_times.append(time.perf_counter() - started)
+        if len(page_times) == pages:
+            continue
         started = time.perf_counter()
         response = client.get(reverse("stories:archive"), {"q": words, **filters})
         assert response.status_code == 200
         page_times.append(time.perf_counter() - started)
-    common = {"stories": Story.objects.count(), "database": connection.vendor, "searches": searches}
-    print(json.dumps({"measure": "archive_search_query", **common, **percentiles(query_times)}))
-    print(json.dumps({"measure": "archive_search_page", **common, **percentiles(page_times)}))
+    common = {"stories": Story.objects.count(), "database": connection.vendor}
+    harness.report(
+        f"archive-search-{harness.database_kind()}",
+        [
+            {"measure": "archive_search_query", **common, "searches": searches}
+            | harness.summary(query_times),
+            {"measure": "archive_search_page", **common, "searches": len(page_times)}
+            | harness.summary(page_times),
+        ],
+    )
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:3]))
+    main(*(int(arg) for arg in sys.argv[1:4]))

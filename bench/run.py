@@ -2,43 +2,68 @@
 
     python -m bench.run [--quick]
 
-PostgreSQL parts run where DATABASE_URL points at PostgreSQL and say so where it does not.
---quick runs smaller sizes (a smoke run, not the figures the README quotes).
+Each part runs in a process of its own (each sets up Django on its own database). SQLite parts
+run on a fresh file; PostgreSQL parts run where DATABASE_URL points at PostgreSQL and say so
+where it does not. --quick runs smaller sizes (a smoke run, not the figures the README quotes).
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 
-from bench import fanout, harness
+from bench import harness
 
 
-def archive_search(stories, searches):
-    env = {**os.environ}
-    if not env.get("DATABASE_URL", "").startswith("postgres"):
-        env.pop("DATABASE_URL", None)
+def on_postgresql():
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def part(module, *args, database="sqlite", **env):
+    """Run `python -m bench.<module> args` on SQLite or on DATABASE_URL's PostgreSQL."""
+    environment = {**os.environ, **env}
+    if database == "sqlite":
+        environment.pop("DATABASE_URL", None)
+        environment.pop("REDIS_URL", None)
     subprocess.run(
-        [sys.executable, "bench/archive_search.py", str(stories), str(searches)],
+        [sys.executable, "-m", f"bench.{module}", *map(str, args)],
         cwd=harness.ROOT,
-        env=env,
+        env=environment,
         check=True,
     )
+
+
+def skipped(name, why):
+    print(json.dumps({"benchmark": name, "skipped": why}), flush=True)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
-    counts = [50, 200] if args.quick else [100, 500, 1000, 2000]
+    quick = args.quick
+    counts = [50, 200] if quick else [100, 500, 1000, 2000]
+    crowd = 100 if quick else 1000
+    stories, searches, pages = (20_000, 50, 10) if quick else (1_000_000, 200, 20)
+
     for server in ("uvicorn", "daphne"):
-        fanout.main([*map(str, counts), "--server", server])
-    if os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL"):
-        fanout.main([*map(str, counts), "--server", "uvicorn", "--workers", "2"])
+        part("fanout", *counts, "--server", server)
+    part("join_storm", crowd)
+    part("answer_burst", crowd)
+    part("pages")
+    part("archive_search", stories, searches, pages)
+    if on_postgresql():
+        part("answer_burst", crowd, database="postgresql")
+        part("archive_search", stories, searches, pages, database="postgresql")
+        if os.environ.get("REDIS_URL"):
+            part("fanout", *counts, "--server", "uvicorn", "--workers", "2", database="postgresql")
+        else:
+            skipped("fanout-uvicorn-2w", "needs REDIS_URL as well as DATABASE_URL")
     else:
-        skipped = "needs DATABASE_URL (PostgreSQL) and REDIS_URL"
-        print(f'{{"benchmark": "fanout-uvicorn-2w", "skipped": "{skipped}"}}')
-    archive_search(20_000 if args.quick else 1_000_000, 50 if args.quick else 200)
+        why = "needs DATABASE_URL pointing at PostgreSQL"
+        for name in ("answer-burst-postgresql", "archive-search-postgresql", "fanout-uvicorn-2w"):
+            skipped(name, why)
 
 
 if __name__ == "__main__":

@@ -211,9 +211,28 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env_flag("DJANGO_SECURE_COOKIES"):
+# Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto; Uvicorn's --proxy-headers
+# trusts it from FORWARDED_ALLOW_IPS): secure cookies, HTTP redirected to HTTPS, and HSTS.
+# DJANGO_SECURE_COOKIES is the earlier name of the same switch.
+if env_flag("DJANGO_HTTPS") or env_flag("DJANGO_SECURE_COOKIES"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may use HTTP
+    # An hour unless told: raise it (a year is usual) once HTTPS is known to stay.
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
+    # The app usually lives on one subdomain of an organisation's domain; whether HSTS may
+    # cover the others, or go on browsers' preload list, is the organisation's call.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+    SILENCED_SYSTEM_CHECKS = [
+        check
+        for check, chosen in [
+            ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+            ("security.W021", SECURE_HSTS_PRELOAD),
+        ]
+        if not chosen
+    ]
 
 # Decks: the limits an import or the card editor enforces.
 DECK_MAX_CARDS = 200
