@@ -1,6 +1,9 @@
 """WebSockets through the real ASGI application and channel layer: who may connect, what a
 screen gets on (re)connect, and which events reach which audience."""
 
+import asyncio
+import threading
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -8,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cxworkshop.asgi import application
+from sessions import broadcast, screens
+from sessions.models import Answer
 from tests.factories import UserFactory
 from tests.live_sessions.conftest import PROMPTS, start_session
 
@@ -159,3 +164,49 @@ async def test_ending_thanks_every_phone(session, facilitator):
     await post(await logged_in(facilitator), command(session, "end"))
     assert "Thank you for taking part!" in await socket.receive_from()
     await socket.disconnect()
+
+
+async def test_answers_that_arrive_while_the_console_renders_follow_in_one_more_update(
+    session, facilitator
+):
+    """A burst of answers is batched (sessions.broadcast.Coalesced): those that arrive while
+    a render is under way reach the console in one later update, none is left out."""
+    browser = await logged_in(facilitator)
+    host, _connected = await connect(f"/ws/live/{session.pk}/host/", browser)
+    await host.receive_from()
+    await post(browser, command(session, "next"))
+    await host.receive_from()
+    await sync_to_async(session.refresh_from_db)()
+    card = await sync_to_async(lambda: session.current_card)()
+
+    def answer(name):
+        participant = session.join(name)
+        return Answer.objects.create(session_card=card, participant=participant, text=name)
+
+    in_render, release, renders = threading.Event(), threading.Event(), []
+
+    def render(live_session):
+        renders.append(card.answers.count())
+        context = screens.host_context(live_session)
+        html = broadcast.render_parts(broadcast.HOST, ["host-answers"], context)
+        if len(renders) == 1:  # the first render is slow: the others arrive meanwhile
+            in_render.set()
+            release.wait(10)
+        broadcast.send(live_session.group("host"), html)
+
+    batched = broadcast.Coalesced(render)
+    await sync_to_async(answer)("Ana")
+    first = asyncio.ensure_future(sync_to_async(batched, thread_sensitive=False)(session))
+    await asyncio.get_running_loop().run_in_executor(None, in_render.wait, 10)
+    for name in ["Bo", "Cy"]:
+        await sync_to_async(answer)(name)
+        await sync_to_async(batched, thread_sensitive=False)(session)  # returns at once
+    release.set()
+    await first
+    frames = [await host.receive_from(timeout=5), await host.receive_from(timeout=5)]
+    assert frames[0].count('class="host-answer__text"') == 1
+    assert frames[1].count('class="host-answer__text"') == 3
+    assert all(name in frames[1] for name in ["Ana", "Bo", "Cy"])
+    assert renders == [1, 3]
+    assert await host.receive_nothing(timeout=0.6)
+    await host.disconnect()
