@@ -105,6 +105,7 @@ class Coalesced:
         task.add_done_callback(self.tasks.discard)
 
     async def flush(self, pk, took):
+        done = False
         try:
             while True:
                 await asyncio.sleep(max(self.pause, took))
@@ -114,11 +115,16 @@ class Coalesced:
                 with self.lock:
                     if not self.waiting[pk]:
                         del self.waiting[pk]
+                        done = True
                         return
         except Exception:
-            with self.lock:
-                self.waiting.pop(pk, None)
             logger.exception("Live update of session %s failed", pk)
+        finally:
+            # Failed, or cancelled with its event loop (outside a server): the next call for
+            # this session renders at once again instead of waiting for this task.
+            if not done:
+                with self.lock:
+                    self.waiting.pop(pk, None)
 
 
 def after_commit(event):
