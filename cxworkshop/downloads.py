@@ -24,6 +24,13 @@ def spreadsheet_safe(value):
     return text
 
 
+def from_spreadsheet(value):
+    """The text `spreadsheet_safe` was given: an import reads back what an export wrote."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
 def csv_text(header, rows):
     """CSV with a header row, every cell safe to open in a spreadsheet."""
     out = io.StringIO()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from cxworkshop.downloads import csv_text, from_spreadsheet
 from decks.models import (
     DESCRIPTION_MAX_LENGTH,
     LANGUAGE_CHOICES,
@@ -85,14 +86,12 @@ def export_json(deck):
 
 
 def export_csv(deck):
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for card in deck.cards.prefetch_related("tags"):
-        writer.writerow(
-            [card.prompt, card.kind, card.follow_up, edit_string_for_tags(card.tags.all())]
-        )
-    return out.getvalue()
+    """Every cell safe to open in a spreadsheet (see `parse_csv` for the way back)."""
+    rows = [
+        [card.prompt, card.kind, card.follow_up, edit_string_for_tags(card.tags.all())]
+        for card in deck.cards.prefetch_related("tags")
+    ]
+    return csv_text(CSV_COLUMNS, rows)
 
 
 # Import: reading
@@ -197,7 +196,8 @@ def parse_csv(text, room=None):
                 % {"where": where, "count": len(row), "columns": len(header)}
             )
             continue
-        values = dict(zip(header, row, strict=False))
+        # Our own export defused formulas with a leading apostrophe: read the text back.
+        values = dict(zip(header, map(from_spreadsheet, row), strict=False))
         card = read_card(
             where,
             values.get("prompt"),

@@ -57,6 +57,19 @@ def test_csv_export_then_import_keeps_every_card(facilitator_client, rich_deck):
     assert imported.cards.first().kind == "memory"
 
 
+def test_a_csv_export_defuses_formulas_and_reads_them_back_as_text(facilitator_client, facilitator):
+    deck = DeckFactory(owner=facilitator, title="Formulas")
+    prompts = ['=HYPERLINK("http://evil.example")', "+1 for the barista?", "-ish", "@SUM(A1)"]
+    for prompt in prompts:
+        CardFactory(deck=deck, prompt=prompt)
+    exported = facilitator_client.get(reverse("decks:deck-export", args=[deck.slug, "csv"]))
+    cells = [row.split(",")[0] for row in exported.content.decode().splitlines()[1:]]
+    assert all(cell.lstrip('"').startswith("'") for cell in cells)
+    import_deck(facilitator_client, "cards.csv", exported.content.decode(), title="Back")
+    back = Deck.objects.get(title="Back")
+    assert list(back.cards.values_list("prompt", flat=True)) == prompts
+
+
 def test_a_csv_import_needs_a_title_and_saves_nothing_without_one(facilitator_client):
     response = import_deck(facilitator_client, "cards.csv", "prompt\nHello?\n")
     assert response.status_code == 400
