@@ -177,6 +177,20 @@ class profile:
         summary_path.write_text(json.dumps({"samples": total, "inside": top}, indent=1) + "\n")
 
 
+async def measure_each(counts, kind, measure):
+    """`await measure(server, count)` for each count, on one fresh server process: the rows."""
+    db_url = database_url()
+    env = server_env(db_url)
+    migrate(env)
+    django_setup(db_url)
+    rows = []
+    with Server(kind, 1, env) as server:
+        for count in counts:
+            row = await measure(server, count)
+            rows.append({**row, "server": kind, "database": db_url.split(":")[0]})
+    return rows
+
+
 def wait_for(url, timeout=60):
     import urllib.request
 

@@ -50,20 +50,6 @@ async def measure(server, count, window, profile=False):
     }
 
 
-async def run(counts, kind, window, profile=False):
-    db_url = harness.database_url()
-    env = harness.server_env(db_url)
-    harness.migrate(env)
-    harness.django_setup(db_url)
-    rows = []
-    with harness.Server(kind, 1, env) as server:
-        for count in counts:
-            row = {**await measure(server, count, window, profile), "server": kind}
-            row["database"] = db_url.split(":")[0]
-            rows.append(row)
-    return rows
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("counts", nargs="*", type=int, default=[1000])
@@ -71,7 +57,13 @@ def main(argv=None):
     parser.add_argument("--server", default="uvicorn", choices=sorted(harness.Server.COMMANDS))
     parser.add_argument("--profile", action="store_true", help="py-spy the server's storm")
     args = parser.parse_args(argv)
-    rows = asyncio.run(run(args.counts, args.server, args.window, args.profile))
+    rows = asyncio.run(
+        harness.measure_each(
+            args.counts,
+            args.server,
+            lambda server, count: measure(server, count, args.window, args.profile),
+        )
+    )
     harness.report(f"join-storm-{harness.database_kind()}", rows)
     return rows
 

@@ -128,26 +128,25 @@ def test_make_run_on_all_interfaces_also_allows_the_lan_addresses():
     assert "localhost" in hosts and "0.0.0.0" not in hosts
 
 
-def test_the_production_settings_pass_djangos_deployment_checks():
-    result = run_django(
+def deployment_check(**env):
+    """`manage.py check --deploy` on production settings, warnings counting as failures."""
+    return run_django(
         "from django.core.management import call_command\n"
         "call_command('check', deploy=True, fail_level='WARNING')",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="Zq4-x8Lp_2mW" * 5,
         DJANGO_ALLOWED_HOSTS="workshop.example.com",
-        DJANGO_HTTPS="1",
+        **env,
     )
+
+
+def test_the_production_settings_pass_djangos_deployment_checks():
+    result = deployment_check(DJANGO_HTTPS="1")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
 def test_without_https_the_deployment_checks_say_what_is_missing():
-    result = run_django(
-        "from django.core.management import call_command\n"
-        "call_command('check', deploy=True, fail_level='WARNING')",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="Zq4-x8Lp_2mW" * 5,
-        DJANGO_ALLOWED_HOSTS="workshop.example.com",
-    )
+    result = deployment_check()
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr
