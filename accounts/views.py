@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import SignUpForm
+from cxworkshop.ratelimits import limit_posts
 
 
 def signup(request):
@@ -18,3 +19,11 @@ def signup(request):
         messages.success(request, _("Welcome! Your account is ready. Start with a deck."))
         return redirect("decks:deck-list")
     return render(request, "registration/signup.html", {"form": form})
+
+
+signup = limit_posts(
+    signup,
+    group="signup",
+    keys=["ip"],
+    message=_("Too many accounts created from this network. Try again in an hour."),
+)

@@ -17,6 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
+from cxworkshop.ratelimits import too_many
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
@@ -30,10 +31,6 @@ def hosted_session(request, pk):
     if not request.user.is_authenticated:
         raise PermissionDenied(_("Only the facilitator can do this."))
     return get_object_or_404(LiveSession, pk=pk, facilitator=request.user)
-
-
-def too_many(request, message):
-    return render(request, "sessions/too_many.html", {"message": message}, status=429)
 
 
 # Facilitator
