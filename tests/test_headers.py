@@ -1,0 +1,72 @@
+"""Security headers and cookie flags on the main pages, and WebSocket origin checks."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from django.urls import reverse
+
+from cxworkshop.asgi import application
+from tests.factories import PASSWORD
+from tests.live_sessions.conftest import start_session
+
+MAIN_PAGES = ["home", "login", "signup", "live_sessions:join-code"]
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_main_pages_forbid_framing_sniffing_and_leaking_the_address(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_signed_in_pages_carry_the_same_headers(facilitator_client):
+    for url in [reverse("decks:deck-list"), reverse("stories:archive")]:
+        response = facilitator_client.get(url)
+        assert response.status_code == 200
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(client, facilitator):
+    client.post(reverse("login"), {"username": facilitator.email, "password": PASSWORD})
+    cookie = client.cookies["sessionid"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+
+
+def test_over_https_cookies_are_secure_and_hsts_is_sent(settings, facilitator):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    browser = Client()  # middleware reads these settings when the client first loads it
+    response = browser.post(
+        reverse("login"), {"username": facilitator.email, "password": PASSWORD}, secure=True
+    )
+    assert response.cookies["sessionid"]["secure"] is True
+    assert browser.get(reverse("home"), secure=True)["Strict-Transport-Security"] == (
+        "max-age=3600"
+    )
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "origin, accepted",
+    [(b"http://testserver", True), (b"https://evil.example", False), (None, False)],
+)
+async def test_a_phone_socket_from_another_site_is_refused(facilitator, origin, accepted):
+    session = await sync_to_async(start_session)(facilitator)
+    browser = Client()
+    await sync_to_async(browser.post)(
+        reverse("live_sessions:join", args=[session.join_code]), {"display_name": "Ana"}
+    )
+    headers = [(b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode())]
+    if origin:
+        headers.append((b"origin", origin))
+    socket = WebsocketCommunicator(application, f"/ws/join/{session.join_code}/", headers)
+    connected, _ = await socket.connect()
+    assert connected is accepted
+    await socket.disconnect()
