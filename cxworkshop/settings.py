@@ -241,6 +241,8 @@ DECK_IMPORT_MAX_BYTES = 512 * 1024
 # Live sessions: how often one network may try to join, and one participant may answer.
 JOIN_RATE = os.environ.get("CXW_JOIN_RATE", "60/m")
 ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
+# Join links whose code matches no session, per client address (a room mistypes now and then).
+JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
 # Accounts: log-in tries per client address and per account, sign-ups per address, password
 # resets per address and per e-mail address.
 LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")

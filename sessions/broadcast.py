@@ -102,10 +102,17 @@ class Coalesced:
             self.flush(pk, took), context=contextvars.Context()
         )
         self.tasks.add(task)  # the loop keeps only weak references to its tasks
-        task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(functools.partial(self.finished, pk))
+
+    def finished(self, pk, task):
+        self.tasks.discard(task)
+        if task.cancelled():
+            # Cancelled with its event loop (outside a server), perhaps before it even started:
+            # the next call for this session renders at once again instead of waiting for it.
+            with self.lock:
+                self.waiting.pop(pk, None)
 
     async def flush(self, pk, took):
-        done = False
         try:
             while True:
                 await asyncio.sleep(max(self.pause, took))
@@ -115,16 +122,11 @@ class Coalesced:
                 with self.lock:
                     if not self.waiting[pk]:
                         del self.waiting[pk]
-                        done = True
                         return
         except Exception:
+            with self.lock:
+                self.waiting.pop(pk, None)
             logger.exception("Live update of session %s failed", pk)
-        finally:
-            # Failed, or cancelled with its event loop (outside a server): the next call for
-            # this session renders at once again instead of waiting for this task.
-            if not done:
-                with self.lock:
-                    self.waiting.pop(pk, None)
 
 
 def after_commit(event):

@@ -186,6 +186,11 @@ def join(request, code):
     participant = participant_for(request.session, session) if session else None
     if participant:
         return phone_page(request, session, participant)
+    if session is None and is_ratelimited(
+        request, group="join-miss", key="ip", rate=settings.JOIN_MISS_RATE, increment=True
+    ):
+        # Codes that match nothing, counted per address: guessing codes stays slow.
+        return too_many(request, _("Too many wrong codes from this network. Wait a few minutes."))
     if session is None or not session.is_open:
         form = JoinCodeForm(initial={"code": code})
         message = (

@@ -70,6 +70,20 @@ def test_join_attempts_are_rate_limited_per_address(client, live_session, settin
     assert other.status_code == 302
 
 
+def test_guessing_join_codes_is_rate_limited_per_address(client, live_session, settings):
+    settings.JOIN_MISS_RATE = "3/m"
+    for guess in ["AAAAAA", "BBBBBB", "CCCCCC"]:
+        response = client.get(reverse("live_sessions:join", args=[guess]), REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 404
+    right = client.get(join_url(live_session), REMOTE_ADDR="10.9.9.9")
+    assert right.status_code == 200  # the real code still works: only misses are counted
+    response = client.get(reverse("live_sessions:join", args=["DDDDDD"]), REMOTE_ADDR="10.9.9.9")
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+    other = Client().get(reverse("live_sessions:join", args=["DDDDDD"]), REMOTE_ADDR="10.9.9.8")
+    assert other.status_code == 404
+
+
 def test_starting_a_session_from_a_library_deck(other_client, live_session):
     deck = live_session.deck
     deck.status = "approved"
