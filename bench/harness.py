@@ -46,6 +46,7 @@ def server_env(db_url, **extra):
         # Every simulated phone comes from 127.0.0.1; the limits are for real rooms.
         "CXW_JOIN_RATE": "1000000/m",
         "CXW_ANSWER_RATE": "1000000/m",
+        "CXW_JOIN_SESSION_RATE": "1000000/m",
         "PYTHONUNBUFFERED": "1",
     }
     env.update(extra)

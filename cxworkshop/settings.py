@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "taggit",
+    "csp",
     "accounts",
     "decks",
     "sessions.apps.LiveSessionsConfig",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -211,6 +213,26 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: scripts, styles, images and sockets from this origin only; no inline
+# script or style, no eval (htmx is configured for it in base.html), no framing, no plugins.
+# A participant's text that slipped through escaping still could not run. The one exception,
+# the newsletter page made to be pasted into an e-mail, allows inline styles (not scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 # Served over HTTPS (behind a TLS proxy that sets X-Forwarded-Proto; Uvicorn's --proxy-headers
 # trusts it from FORWARDED_ALLOW_IPS): secure cookies, HTTP redirected to HTTPS, and HSTS.
 # DJANGO_SECURE_COOKIES is the earlier name of the same switch.
@@ -243,6 +265,11 @@ JOIN_RATE = os.environ.get("CXW_JOIN_RATE", "60/m")
 ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 # Join links whose code matches no session, per client address (a room mistypes now and then).
 JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
+# ... and over all addresses together, so a guesser with many machines is as slow as one
+# machine ten times over (README, "Security": the arithmetic).
+JOIN_MISS_ALL_RATE = os.environ.get("CXW_JOIN_MISS_ALL_RATE", "600/10m")
+# Names posted to join one session, over all addresses: a bound on a flood of made-up people.
+JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
 # Accounts: log-in tries per client address and per account, sign-ups per address, password
 # resets per address and per e-mail address.
 LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")

@@ -17,7 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
-from cxworkshop.ratelimits import too_many
+from cxworkshop.ratelimits import everyone, over_limits, too_many
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
@@ -186,11 +186,14 @@ def join(request, code):
     participant = participant_for(request.session, session) if session else None
     if participant:
         return phone_page(request, session, participant)
-    if session is None and is_ratelimited(
-        request, group="join-miss", key="ip", rate=settings.JOIN_MISS_RATE, increment=True
+    if session is None and over_limits(
+        request,
+        ("join-miss", "ip", settings.JOIN_MISS_RATE),
+        ("join-miss-all", everyone, settings.JOIN_MISS_ALL_RATE),
     ):
-        # Codes that match nothing, counted per address: guessing codes stays slow.
-        return too_many(request, _("Too many wrong codes from this network. Wait a few minutes."))
+        # Codes that match nothing, counted per address and over all addresses: guessing codes
+        # stays slow even from many machines (README, "Security": the arithmetic).
+        return too_many(request, _("Too many wrong codes were tried. Wait a few minutes."))
     if session is None or not session.is_open:
         form = JoinCodeForm(initial={"code": code})
         message = (
@@ -204,8 +207,12 @@ def join(request, code):
         )
     form = JoinForm(request.POST or None, session=session)
     if request.method == "POST":
-        if is_ratelimited(request, group="join", key="ip", rate=settings.JOIN_RATE, increment=True):
-            return too_many(request, _("Too many tries to join from this network. Wait a minute."))
+        if over_limits(
+            request,
+            ("join", "ip", settings.JOIN_RATE),
+            (f"join-session-{session.pk}", everyone, settings.JOIN_SESSION_RATE),
+        ):
+            return too_many(request, _("Too many tries to join this session. Wait a minute."))
         if form.is_valid():
             with transaction.atomic():
                 participant = session.join(form.cleaned_data["display_name"])

@@ -1,6 +1,7 @@
 """The story archive: browse and search, one story, moderation, exports, digests, insights;
 and a participant's own stories behind the private link they got at the end of a session."""
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -201,8 +202,10 @@ def digest_detail(request, pk):
 
 @login_required
 @xframe_options_sameorigin
+@csp_replace({"style-src": ["'unsafe-inline'"], "frame-ancestors": ["'self'"]})
 def digest_newsletter(request, pk):
-    """The newsletter alone: inline styles and no script, to copy into an e-mail."""
+    """The newsletter alone: inline styles (an e-mail has no style sheet) and no script, to copy
+    into an e-mail; the digest page shows it in a frame."""
     digest = get_object_or_404(Digest, pk=pk)
     return digest_formats.newsletter_response(digest, request)
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cxworkshop.asgi import application
+from stories.models import Digest
 from tests.factories import PASSWORD
 from tests.live_sessions.conftest import start_session
 
@@ -21,6 +22,32 @@ def test_main_pages_forbid_framing_sniffing_and_leaking_the_address(client, db, 
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def policy(response):
+    """The Content-Security-Policy header as {directive: [sources]}."""
+    directives = [part.split() for part in response["Content-Security-Policy"].split(";")]
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.parametrize("name", MAIN_PAGES)
+def test_main_pages_allow_only_this_sites_scripts_and_styles(client, db, name):
+    rules = policy(client.get(reverse(name)))
+    assert rules["default-src"] == ["'none'"]
+    assert rules["script-src"] == ["'self'"]  # no inline script, no eval
+    assert rules["style-src"] == ["'self'"]
+    assert rules["connect-src"] == ["'self'"]  # the page's own WebSockets only
+    assert rules["frame-ancestors"] == ["'none'"]
+    assert rules["object-src"] == ["'none'"]
+
+
+def test_the_newsletter_alone_may_use_inline_styles_and_never_script(facilitator_client):
+    digest = Digest.objects.create(title="This week")
+    response = facilitator_client.get(reverse("stories:digest-newsletter", args=[digest.pk]))
+    rules = policy(response)
+    assert rules["style-src"] == ["'unsafe-inline'"]
+    assert rules["script-src"] == ["'self'"]
+    assert rules["frame-ancestors"] == ["'self'"]
 
 
 def test_signed_in_pages_carry_the_same_headers(facilitator_client):

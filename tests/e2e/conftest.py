@@ -90,18 +90,30 @@ def browser(asgi_server):
 
 @pytest.fixture
 def new_page(browser, live_app):
-    """Open a page in a fresh browser context: new_page(viewport=PHONE)."""
+    """Open a page in a fresh browser context: new_page(viewport=PHONE).
+
+    Every browser test also checks the Content-Security-Policy: anything the policy refused
+    (an inline script or style, an eval, a socket or file from elsewhere) fails the test, so
+    a page cannot quietly depend on what the policy forbids.
+    """
     contexts = []
+    refused = []
+
+    def note_refusal(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else ''}: {message.text}")
 
     def open_page(viewport=DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=live_app.url)
         context.set_default_timeout(10_000)
+        context.on("console", note_refusal)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture

@@ -84,6 +84,48 @@ def test_guessing_join_codes_is_rate_limited_per_address(client, live_session, s
     assert other.status_code == 404
 
 
+def test_guessing_join_codes_from_many_addresses_meets_an_overall_limit(live_session, settings):
+    settings.JOIN_MISS_ALL_RATE = "4/m"
+    for number, guess in enumerate(["AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD"]):
+        address = f"10.8.0.{number}"
+        response = Client().get(reverse("live_sessions:join", args=[guess]), REMOTE_ADDR=address)
+        assert response.status_code == 404
+    response = Client().get(reverse("live_sessions:join", args=["EEEEEE"]), REMOTE_ADDR="10.8.1.1")
+    assert response.status_code == 429
+    assert "Too many wrong codes" in response.content.decode()
+    right = Client().get(join_url(live_session), REMOTE_ADDR="10.8.1.2")
+    assert right.status_code == 200
+
+
+def test_names_posted_to_one_session_are_limited_over_all_addresses(live_session, settings):
+    settings.JOIN_SESSION_RATE = "2/m"
+    for number in range(2):
+        response = Client().post(
+            join_url(live_session), {"display_name": f"P{number}"}, REMOTE_ADDR=f"10.7.0.{number}"
+        )
+        assert response.status_code == 302
+    flood = Client().post(
+        join_url(live_session),
+        {"display_name": "P3"},
+        REMOTE_ADDR="10.7.0.9",
+        HTTP_REFERER="http://testserver" + join_url(live_session),
+    )
+    assert flood.status_code == 429
+    assert "Too many tries to join this session" in flood.content.decode()
+    assert f'href="http://testserver{join_url(live_session)}"' in flood.content.decode()
+    assert live_session.participants.count() == 2
+
+
+def test_the_slow_down_page_never_links_back_to_another_site(live_session, settings):
+    settings.JOIN_SESSION_RATE = "0/m"
+    response = Client().post(
+        join_url(live_session), {"display_name": "P"}, HTTP_REFERER="https://evil.example/"
+    )
+    assert response.status_code == 429
+    assert "evil.example" not in response.content.decode()
+    assert f'href="{reverse("home")}"' in response.content.decode()
+
+
 def test_starting_a_session_from_a_library_deck(other_client, live_session):
     deck = live_session.deck
     deck.status = "approved"
