@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -139,7 +140,7 @@ def room(request, pk):
     is_host = request.user.is_authenticated and session.facilitator_id == request.user.pk
     if not is_host and not (key and secrets.compare_digest(key, session.room_key)):
         if not request.user.is_authenticated:
-            return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path())
         raise Http404
     context = screens.room_context(session)
     context["room_key"] = key

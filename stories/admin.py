@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from stories.models import Digest, Story
 
@@ -63,3 +66,17 @@ class DigestAdmin(admin.ModelAdmin):
     list_display = ("title", "created_by", "date_from", "date_to", "updated_at")
     search_fields = ("title", "introduction")
     raw_id_fields = ("created_by", "stories")
+
+
+class CheckedTagAdmin(TagAdmin):
+    """django-taggit's tag admin, whose "merge tags" page lets any staff member merge tags
+    without asking whether they may change tags; here it asks."""
+
+    def merge_tags_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().merge_tags_view(request)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, CheckedTagAdmin)

@@ -1,0 +1,403 @@
+"""Who may open what: every URL of the project and every WebSocket route, tried by every role.
+
+The expected answers live in ACCESS and SOCKETS below, one row per route. The routes come from
+the URL resolver and the WebSocket router, so a new view or socket without a row fails
+`test_every_route_has_a_row` until someone decides who may use it.
+
+Roles: A anonymous visitor · P participant of this session · Q participant of another session ·
+F a facilitator who does not own the deck, session or digest · O their owner · S staff.
+"login" means a redirect to a log-in page; a number is the HTTP status.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cxworkshop.asgi import application
+from cxworkshop.routing import websocket_urlpatterns
+from sessions.models import Answer, LiveSession
+from stories.models import Digest, Story
+from tests.factories import CardFactory, DeckFactory, StoryFactory, UserFactory
+from tests.live_sessions.conftest import start_session
+
+ROLES = "APQFOS"
+LOGIN = "login"
+
+
+def row(method, expected, **kwargs):
+    """One route: how to call it, and what each role gets, e.g. "login login login 200 200 200"."""
+    answers = [int(word) if word.isdigit() else word for word in expected.split()]
+    assert len(answers) == len(ROLES), expected
+    return SimpleNamespace(method=method, expected=dict(zip(ROLES, answers, strict=True)), **kwargs)
+
+
+EVERYONE_200 = "200 200 200 200 200 200"
+SIGNED_IN_200 = "login login login 200 200 200"
+
+ACCESS = {
+    "home": row("get", "200 200 200 302 302 302"),  # signed in: straight to My decks
+    "healthz": row("get", EVERYONE_200),
+    # Accounts
+    "signup": row("get", "200 200 200 302 302 302"),
+    "login": row("get", "200 200 200 302 302 302"),
+    "logout": row("post", "302 302 302 302 302 302"),
+    "password_reset": row("get", EVERYONE_200),
+    "password_reset_done": row("get", EVERYONE_200),
+    "password_reset_confirm": row("get", EVERYONE_200, kwargs={"uidb64": "MQ", "token": "x-y"}),
+    "password_reset_complete": row("get", EVERYONE_200),
+    "password_change": row("get", SIGNED_IN_200),
+    "password_change_done": row("get", SIGNED_IN_200),
+    # Decks: the owner's private deck; staff curate every deck but change only their own.
+    "decks:deck-list": row("get", SIGNED_IN_200),
+    "decks:library": row("get", SIGNED_IN_200),
+    "decks:deck-create": row("get", SIGNED_IN_200),
+    "decks:deck-import": row("get", SIGNED_IN_200),
+    "decks:review-queue": row("get", "login login login login login 200"),
+    "decks:deck-detail": row("get", "login login login 404 200 200"),
+    "decks:deck-preview": row("get", "login login login 404 200 200"),
+    "decks:deck-export": row("get", "login login login 404 200 200"),
+    "decks:deck-edit": row("get", "login login login 404 200 403"),
+    "decks:deck-delete": row("get", "login login login 404 200 403"),
+    "decks:deck-duplicate": row("post", "login login login 404 302 403"),
+    "decks:deck-copy": row("post", "login login login 404 403 403"),
+    "decks:deck-submit": row("post", "login login login 404 302 403"),
+    "decks:deck-withdraw": row("post", "login login login 404 302 403"),
+    "decks:deck-review": row("post", "login login login login login 302"),
+    "decks:card-add": row("post", "login login login 404 400 403"),  # 400: the empty form
+    "decks:cards-add-many": row("post", "login login login 404 400 403"),
+    "decks:cards-reorder": row("post", "login login login 404 400 403"),
+    "decks:card-detail": row("get", "login login login 404 302 302"),  # to the deck's page
+    "decks:card-edit": row("get", "login login login 404 200 403"),
+    "decks:card-delete": row("post", "login login login 404 302 403"),
+    "decks:card-move": row("post", "login login login 404 302 403"),
+    # Live sessions: the facilitator's screens are theirs alone (staff included out); the
+    # phone's pages are for whoever joined this session.
+    "live_sessions:session-list": row("get", SIGNED_IN_200),
+    "live_sessions:session-start": row("get", "login login login 404 200 200"),
+    "live_sessions:console": row("get", "login login login 404 200 404"),
+    "live_sessions:room": row("get", "login login login 404 200 404"),
+    "live_sessions:summary": row("get", "login login login 404 200 404"),
+    "live_sessions:summary-export": row("get", "login login login 404 200 404"),
+    "live_sessions:command": row("post", "403 403 403 404 302 404"),
+    "live_sessions:answer-moderate": row("post", "403 403 403 404 302 404"),
+    "live_sessions:join-code": row("get", EVERYONE_200),
+    "live_sessions:join": row("get", EVERYONE_200),
+    "live_sessions:answer": row("get", "403 200 403 403 403 403"),
+    "live_sessions:pick": row("post", "403 302 403 403 403 403"),
+    "live_sessions:thanks": row("get", "403 200 403 403 403 403"),
+    # Stories: the archive is the organisation's, for everyone signed in; changing a story is
+    # for its session's facilitator and staff; a participant's own page opens by its secret
+    # link alone (whoever holds the link is the participant, as on the phone).
+    "stories:archive": row("get", SIGNED_IN_200),
+    "stories:archive-export": row("get", SIGNED_IN_200),
+    "stories:insights": row("get", SIGNED_IN_200),
+    "stories:story-detail": row("get", SIGNED_IN_200),
+    "stories:story-hide": row("post", "login login login 403 302 302"),
+    "stories:story-feature": row("post", "login login login 403 403 302"),
+    "stories:story-curate": row("post", "login login login 403 403 302"),
+    "stories:digest-list": row("get", SIGNED_IN_200),
+    "stories:digest-create": row("get", SIGNED_IN_200),
+    "stories:digest-detail": row("get", SIGNED_IN_200),
+    "stories:digest-edit": row("get", "login login login 403 200 200"),
+    "stories:digest-delete": row("post", "login login login 403 302 302"),
+    "stories:digest-newsletter": row("get", SIGNED_IN_200),
+    "stories:digest-download": row("get", SIGNED_IN_200),
+    "stories:mine": row("get", EVERYONE_200),
+    "stories:withdraw": row("post", "302 302 302 302 302 302"),
+}
+
+# Django's admin, by the kind of page. Only staff get in; a staff member sees the models they
+# were given permissions for (none here: 403), a superuser sees everything (`superuser`).
+STAFF_ONLY = "login login login login login 200"
+NO_PERMISSION = "login login login login login 403"
+ADMIN = {
+    "index": row("get", STAFF_ONLY, superuser=200),
+    "app_list": row("get", "login login login login login 404", superuser=200),
+    "changelist": row("get", NO_PERMISSION, superuser=200),
+    "add": row("get", NO_PERMISSION, superuser=200),
+    "change": row("get", NO_PERMISSION, superuser=200),
+    "history": row("get", NO_PERMISSION, superuser=200),
+    "delete": row("get", NO_PERMISSION, superuser=200),
+    "password_change": row("get", STAFF_ONLY, superuser=200),
+    "password_change_done": row("get", STAFF_ONLY, superuser=200),
+    "user_password_change": row("get", NO_PERMISSION, superuser=200),
+    "merge_tags": row("get", NO_PERMISSION, superuser=200),
+    "jsi18n": row("get", STAFF_ONLY, superuser=200),
+    "autocomplete": row("get", NO_PERMISSION, superuser=403),  # 403: no field asked for
+    "view_on_site": row("get", "login login login login login 302", superuser=302),
+    "login": row("get", "200 200 200 200 200 302", superuser=302),
+    "logout": row("post", "302 302 302 302 302 302", superuser=302),
+}
+
+# What must stay with some roles: the role letters that may see each text anywhere (pages,
+# exports, socket frames). The participant's secret link is theirs alone.
+SECRETS = {
+    "unrevealed card": "Zq what is under the last block?",
+    "private answer": "Zq only for the facilitator",
+    "hidden story": "Zq a story staff hid",
+}
+MAY_SEE = {"unrevealed card": "OS", "private answer": "O", "hidden story": "OS", "token": "P"}
+
+# WebSockets: True where the socket is accepted.
+SOCKETS = {
+    "ws/live/<int:pk>/host/": "no no no no yes no",
+    "ws/live/<int:pk>/room/": "no no no no yes no",
+    "ws/join/<str:code>/": "no yes no no no no",
+}
+
+
+def named_routes(resolver=None, namespace=""):
+    """(name, keyword argument names) of every URL, walking includes; an unnamed URL is named
+    by its pattern."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_routes(entry, inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else f"{namespace}<{entry.pattern}>"
+            yield name, list(entry.pattern.regex.groupindex)
+
+
+def admin_model(name):
+    """The model an admin URL is about: "admin:decks_deck_change" -> Deck."""
+    short = name.removeprefix("admin:")
+    for model in admin.site._registry:
+        if short.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    return None
+
+
+def admin_kind(name):
+    """ "admin:decks_deck_change" -> "change"; "admin:index" -> "index"."""
+    short = name.removeprefix("admin:")
+    model = admin_model(name)
+    if model is not None:
+        return short.removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
+    return short.removeprefix("auth_")  # the user admin's own password page
+
+
+def test_every_route_has_a_row():
+    missing = []
+    for name, _arguments in named_routes():
+        if name.startswith("admin:"):
+            if admin_kind(name) not in ADMIN and not name.startswith("admin:<"):
+                missing.append(name)
+        elif name not in ACCESS:
+            missing.append(name)
+    assert not missing, f"Routes with no row in ACCESS: {missing}"
+    socket_routes = {str(route.pattern) for route in websocket_urlpatterns}
+    assert socket_routes == set(SOCKETS)
+
+
+@pytest.fixture
+def world(db, phone):
+    return make_world(phone)
+
+
+def make_world(phone):
+    """An owner with a private deck, a running session with a participant's shared memory,
+    a story and a digest; another facilitator with a session of their own; a staff member."""
+    owner, facilitator, staff = UserFactory(), UserFactory(), UserFactory(is_staff=True)
+    deck = DeckFactory(owner=owner, title="Monday kick-off")
+    CardFactory(deck=deck, prompt="What made you smile?")
+    CardFactory(deck=deck, prompt="Which customer memory would you share?", kind="memory")
+    CardFactory(deck=deck, prompt=SECRETS["unrevealed card"])
+    session = LiveSession.start(
+        deck, owner, join_base_url="http://testserver", is_shuffled=False, mode="spread"
+    )
+    ana = phone(session, "Ana")
+    cy = phone(session, "Cy")
+    session.reveal_next()
+    session.reveal_next()  # the memory card
+    answer_url = reverse("live_sessions:answer", args=[session.join_code])
+    ana.post(
+        answer_url,
+        {"text": "The baker knew my name.", "valence": "valued", "archive_consent": "named"},
+    )
+    cy.post(answer_url, {"text": SECRETS["private answer"], "is_private": "on"})
+    answer = Answer.objects.get(participant__display_name="Ana")
+    hidden = StoryFactory(session=session, text=SECRETS["hidden story"], status=Story.Status.HIDDEN)
+    session.refresh_from_db()
+    session.pass_turn()  # Ana's turn to pick the next block
+    other_session = start_session(facilitator)
+    digest = Digest.objects.create(title="Friday", created_by=owner)
+    digest.stories.add(answer.story)
+    answer.story.tags.add("bakery")
+    Group.objects.create(name="Curators")
+    deck.status = deck.Status.SUBMITTED
+    deck.save()
+    browsers = {
+        "A": Client(),
+        "P": ana,
+        "Q": phone(other_session, "Bo"),
+        "F": logged_in(facilitator),
+        "O": logged_in(owner),
+        "S": logged_in(staff),
+    }
+    return SimpleNamespace(
+        session=session, answer=answer, story=answer.story, digest=digest, deck=deck,
+        card=deck.cards.first(), face_down=session.face_down_cards().first(),
+        participant=answer.participant, browsers=browsers, staff=staff, hidden=hidden,
+    )  # fmt: skip
+
+
+def logged_in(user):
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def url_for(name, arguments, world):
+    """The URL of a route, its arguments filled from the world."""
+    namespace = name.split(":")[0]
+    values = {
+        "slug": world.deck.slug,
+        "card_id": world.face_down.pk if name == "live_sessions:pick" else world.card.pk,
+        "code": world.session.join_code,
+        "answer_id": world.answer.pk,
+        "token": world.participant.token,
+        "file_format": "md" if name == "stories:digest-download" else "csv",
+        "command": "end",
+        "action": "hide",
+        "decision": "approve",
+        "direction": "down",
+        "pk": {
+            "live_sessions": world.session.pk,
+            "stories": world.digest.pk if "digest" in name else world.story.pk,
+        }.get(namespace),
+        **getattr(ACCESS.get(name), "kwargs", {}),
+    }
+    return reverse(name, kwargs={argument: values[argument] for argument in arguments})
+
+
+def outcome(response):
+    if response.status_code == 302 and "/login/" in response.url:
+        return LOGIN
+    return response.status_code
+
+
+def request_as(browser, method, url):
+    return getattr(browser, method)(url, secure=False)
+
+
+def routes():
+    return [(name, arguments) for name, arguments in named_routes() if name in ACCESS]
+
+
+@pytest.mark.parametrize("name, arguments", routes(), ids=[name for name, _ in routes()])
+def test_each_role_gets_what_the_table_says(world, name, arguments):
+    expected = ACCESS[name]
+    url = url_for(name, arguments, world)
+    got = {}
+    for role in ROLES:
+        with transaction.atomic():  # every role tries it on the same world
+            got[role] = outcome(request_as(world.browsers[role], expected.method, url))
+            transaction.set_rollback(True)
+    assert got == expected.expected, url
+
+
+def admin_routes():
+    return [
+        (name, arguments)
+        for name, arguments in named_routes()
+        if name.startswith("admin:") and not name.startswith("admin:<")
+    ]
+
+
+def admin_url(name, arguments, world):
+    model = admin_model(name)
+    if model is None and "object_id" in arguments:
+        model = world.staff.__class__
+    values = {"app_label": "decks", "id": world.staff.pk}
+    if model is not None:
+        values["app_label"] = model._meta.app_label
+        values["object_id"] = model.objects.order_by("pk").first().pk
+    if name == "admin:view_on_site":
+        values["content_type_id"] = ContentType.objects.get_for_model(Story).pk
+        values["object_id"] = world.story.pk
+    return reverse(name, kwargs={argument: values[argument] for argument in arguments})
+
+
+@pytest.mark.parametrize("name, arguments", admin_routes(), ids=[n for n, _ in admin_routes()])
+def test_each_role_gets_what_the_table_says_in_the_admin(world, name, arguments):
+    expected = ADMIN[admin_kind(name)]
+    url = admin_url(name, arguments, world)
+    superuser = logged_in(UserFactory(is_staff=True, is_superuser=True))
+    got = {}
+    for role, browser in [*world.browsers.items(), ("superuser", superuser)]:
+        with transaction.atomic():
+            got[role] = outcome(request_as(browser, expected.method, url))
+            transaction.set_rollback(True)
+    assert got == {**expected.expected, "superuser": expected.superuser}, url
+
+
+def leaks(text, role, world):
+    """The secrets in `text` that `role` may not see."""
+    secrets = {**SECRETS, "token": world.participant.token}
+    return [
+        name for name, secret in secrets.items() if secret in text and role not in MAY_SEE[name]
+    ]
+
+
+def test_no_page_or_export_shows_a_role_what_it_may_not_see(world):
+    urls = [
+        url_for(name, arguments, world)
+        for name, arguments in routes()
+        if ACCESS[name].method == "get" and name != "stories:mine"  # that link is the token
+    ]
+    urls += [  # where hidden stories are shown to those who may see them
+        reverse("stories:story-detail", args=[world.hidden.pk]),
+        reverse("stories:archive") + "?hidden=on",
+        reverse("stories:archive-export", args=["json"]) + "?hidden=on",
+    ]
+    seen = set()
+    for url in urls:
+        for role in ROLES:
+            response = world.browsers[role].get(url, follow=True)
+            text = response.content.decode()
+            assert not leaks(text, role, world), (url, role, leaks(text, role, world))
+            seen.update(secret for secret in [*SECRETS, "token"] if role in MAY_SEE[secret]
+                        and (SECRETS.get(secret) or world.participant.token) in text)  # fmt: skip
+    assert seen == {*SECRETS, "token"}  # each secret does reach whoever may see it
+
+
+async def socket_accepted(path, browser, world, role):
+    headers = [(b"origin", b"http://testserver")]
+    if "sessionid" in browser.cookies:
+        headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
+    socket = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await socket.connect()
+    if connected:
+        frame = await socket.receive_from()  # what a screen gets on (re)connect
+        room_screen = "/room/" in path
+        assert not leaks(frame, "A" if room_screen else role, world), (path, role)
+        await socket.disconnect()
+    return connected
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_each_role_may_open_only_its_own_sockets(phone):
+    world = await sync_to_async(make_world)(phone)
+    paths = {
+        "ws/live/<int:pk>/host/": f"/ws/live/{world.session.pk}/host/",
+        "ws/live/<int:pk>/room/": f"/ws/live/{world.session.pk}/room/",
+        "ws/join/<str:code>/": f"/ws/join/{world.session.join_code}/",
+    }
+    for route, expected in SOCKETS.items():
+        got = [
+            "yes"
+            if await socket_accepted(paths[route], world.browsers[role], world, role)
+            else "no"
+            for role in ROLES
+        ]
+        assert " ".join(got) == expected, route
