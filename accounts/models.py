@@ -29,6 +29,10 @@ class UserManager(DjangoUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
+        # Log-in's form does not bound the length of what is typed, and SQLite refuses a
+        # case-insensitive match against a huge pattern: no address that long exists anyway.
+        if len(username) > self.model._meta.get_field("email").max_length:
+            raise self.model.DoesNotExist
         return self.get(email__iexact=username)
 
 

@@ -140,3 +140,9 @@ def test_password_reset_says_the_same_whether_or_not_the_address_has_an_account(
     assert response.status_code == 429
     assert "Too many password reset requests" in response.content.decode()
     assert len(mail.outbox) == 4
+
+
+def test_an_absurdly_long_address_at_log_in_is_just_a_wrong_log_in(client, facilitator):
+    response = client.post(reverse("login"), {"username": "x" * 200_000, "password": "secret"})
+    assert response.status_code == 200
+    assert "Please enter a correct" in response.content.decode()

@@ -1,0 +1,230 @@
+"""Hostile input, generated: every form and import of the product gets arbitrary text (any
+unicode, control characters, NUL, right-to-left marks, megabyte-long values) and malformed
+JSON and CSV files. The answer is always a page (a form error or a clear 4xx), never a server
+error, and a rejected request changes nothing that was saved.
+
+Each example runs in a transaction that is rolled back, so every example starts from the
+same saved world.
+"""
+
+import json
+from urllib.parse import quote
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.forms import BaseForm
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import User
+from decks.models import Card, Deck
+from sessions.models import Answer, LiveSession, Participant
+from stories.models import Digest, Story
+from tests.factories import StoryFactory, UserFactory
+from tests.live_sessions.conftest import start_session
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Text a person or a script might send: any unicode but lone surrogates (which no browser can
+# encode), plus the classic troublemakers.
+NASTY = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\u202egnp.exe",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+    "' OR 1=1 --",
+    "%s%s%n",
+    "\r\n" * 500,
+    "😀" * 3000,
+    "x" * 200_000,
+]
+TEXT = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=400),
+    st.sampled_from(NASTY),
+)
+JSON_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(TEXT, inner, max_size=5),
+    max_leaves=20,
+)
+DECK_JSON = st.fixed_dictionaries(
+    {"title": JSON_VALUE, "cards": st.lists(st.dictionaries(TEXT, JSON_VALUE), max_size=5)},
+    optional={"format": JSON_VALUE, "version": JSON_VALUE, "language": JSON_VALUE},
+)
+CSV_TEXT = st.lists(st.lists(TEXT, max_size=6), max_size=8).map(
+    lambda rows: "\n".join(",".join(row) for row in rows)
+)
+FILE_BYTES = st.one_of(
+    st.binary(max_size=2000),
+    JSON_VALUE.map(lambda value: json.dumps(value).encode()),
+    DECK_JSON.map(lambda value: json.dumps(value).encode()),
+    CSV_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.just(b"\xff\xfe" + "title,prompt\n".encode("utf-16-le")),
+)
+FILE_NAME = st.sampled_from(["deck.json", "deck.csv", "deck.JSON", "deck.txt", "deck", ".csv"])
+
+SAVED = [User, Deck, Card, LiveSession, Participant, Answer, Story, Digest]
+
+
+def saved():
+    """Everything stored, as plain values, to compare before and after a request."""
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in SAVED}
+
+
+def rejected(response):
+    """A 4xx, or a page whose form says what is wrong."""
+    if response.status_code >= 400:
+        return True
+    contexts = response.context or []
+    if not isinstance(contexts, list):  # one template rendered, not a ContextList
+        contexts = [contexts]
+    values = [value for context in contexts for value in context.flatten().values()]
+    forms = [value for value in values if isinstance(value, BaseForm)]
+    return any(form.is_bound and form.errors for form in forms)
+
+
+def attempt(send):
+    """Send a request in a transaction that is then rolled back; check the promise."""
+    with transaction.atomic():
+        before = saved()
+        response = send()
+        assert response.status_code < 500, response.content[:500]
+        if rejected(response):
+            assert saved() == before, "a rejected request changed what was saved"
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.fixture
+def world(settings):
+    """An owner with a deck in a running session, a participant on its memory card, a story."""
+    for rate in ["JOIN_RATE", "JOIN_SESSION_RATE", "JOIN_MISS_RATE", "JOIN_MISS_ALL_RATE"]:
+        setattr(settings, rate, "1000000/m")
+    settings.ANSWER_RATE = settings.LOGIN_RATE = settings.SIGNUP_RATE = "1000000/m"
+    owner, staff = UserFactory(), UserFactory(is_staff=True)
+    session = start_session(owner)
+    session.reveal_next()
+    session.reveal_next()
+    phone = Client()
+    phone.post(reverse("live_sessions:join", args=[session.join_code]), {"display_name": "Ana"})
+    facilitator, curator = Client(), Client()
+    facilitator.force_login(owner)
+    curator.force_login(staff)
+    story = StoryFactory(session=session)
+    return session, session.deck, phone, facilitator, curator, story
+
+
+@EXAMPLES
+@given(title=TEXT, description=TEXT, language=TEXT, tags=TEXT)
+def test_deck_forms(world, title, description, language, tags):
+    _session, deck, _phone, facilitator, _curator, _story = world
+    data = {"title": title, "description": description, "language": language, "tags": tags}
+    attempt(lambda: facilitator.post(reverse("decks:deck-create"), data))
+    attempt(lambda: facilitator.post(reverse("decks:deck-edit", args=[deck.slug]), data))
+
+
+@EXAMPLES
+@given(prompt=TEXT, kind=TEXT, follow_up=TEXT, tags=TEXT, pasted=TEXT)
+def test_card_forms(world, prompt, kind, follow_up, tags, pasted):
+    _session, deck, _phone, facilitator, _curator, _story = world
+    card = deck.cards.first()
+    data = {"prompt": prompt, "kind": kind, "follow_up": follow_up, "tags": tags}
+    attempt(lambda: facilitator.post(reverse("decks:card-add", args=[deck.slug]), data))
+    attempt(lambda: facilitator.post(reverse("decks:card-edit", args=[deck.slug, card.pk]), data))
+    attempt(
+        lambda: facilitator.post(
+            reverse("decks:cards-add-many", args=[deck.slug]), {"text": pasted}
+        )
+    )
+    attempt(
+        lambda: facilitator.post(reverse("decks:cards-reorder", args=[deck.slug]), {"card": pasted})
+    )
+
+
+@EXAMPLES
+@given(content=FILE_BYTES, name=FILE_NAME, title=TEXT)
+def test_deck_imports(world, content, name, title):
+    _session, deck, _phone, facilitator, _curator, _story = world
+
+    def upload(url, extra):
+        return facilitator.post(url, {"file": SimpleUploadedFile(name, content), **extra})
+
+    attempt(lambda: upload(reverse("decks:deck-import"), {"title": title}))
+    attempt(lambda: upload(reverse("decks:cards-add-many", args=[deck.slug]), {"text": ""}))
+
+
+@EXAMPLES
+@given(code=TEXT, name=TEXT)
+def test_joining(world, code, name):
+    session, *_ = world
+    attempt(lambda: Client().get(reverse("live_sessions:join-code"), {"code": code}))
+    if code.strip("/."):
+        attempt(lambda: Client().get(f"/join/{quote(code, safe='')}/"))
+    join_url = reverse("live_sessions:join", args=[session.join_code])
+    attempt(lambda: Client().post(join_url, {"display_name": name}))
+
+
+@EXAMPLES
+@given(text=TEXT, valence=TEXT, share_with=TEXT, consent=TEXT, private=TEXT)
+def test_answering(world, text, valence, share_with, consent, private):
+    session, _deck, phone, *_ = world
+    data = {
+        "text": text,
+        "valence": valence,
+        "share_with": share_with,
+        "archive_consent": consent,
+        "is_private": private,
+    }
+    url = reverse("live_sessions:answer", args=[session.join_code])
+    attempt(lambda: phone.post(url, data))
+    attempt(lambda: phone.post(url, data, HTTP_HX_REQUEST="true"))
+
+
+@EXAMPLES
+@given(email=TEXT, name=TEXT, password=TEXT)
+def test_accounts(world, email, name, password):
+    data = {"email": email, "name": name, "password1": password, "password2": password}
+    attempt(lambda: Client().post(reverse("signup"), data))
+    attempt(lambda: Client().post(reverse("login"), {"username": email, "password": password}))
+    attempt(lambda: Client().post(reverse("password_reset"), {"email": email}))
+
+
+@EXAMPLES
+@given(query=st.dictionaries(st.sampled_from(
+    ["q", "deck", "session", "valence", "level", "date_from", "date_to", "tag", "page", "hidden",
+     "featured", "language"]), TEXT, max_size=6))  # fmt: skip
+def test_searching(world, query):
+    _session, _deck, _phone, facilitator, _curator, _story = world
+    for url in [reverse("stories:archive"), reverse("decks:library"), reverse("stories:insights")]:
+        attempt(lambda url=url: facilitator.get(url, query))
+    attempt(lambda: facilitator.get(reverse("stories:archive-export", args=["csv"]), query))
+
+
+@EXAMPLES
+@given(title=TEXT, introduction=TEXT, date_from=TEXT, date_to=TEXT, stories=TEXT, level=TEXT)
+def test_digests_and_curation(world, title, introduction, date_from, date_to, stories, level):
+    _session, deck, _phone, facilitator, curator, story = world
+    data = {
+        "title": title,
+        "introduction": introduction,
+        "date_from": date_from,
+        "date_to": date_to,
+        "stories": stories,
+    }
+    attempt(lambda: facilitator.post(reverse("stories:digest-create"), data))
+    curate = reverse("stories:story-curate", args=[story.pk])
+    attempt(lambda: curator.post(curate, {"cx_level": level, "tags": title}))
+    reject = reverse("decks:deck-review", args=[deck.slug, "reject"])
+    attempt(lambda: curator.post(reject, {"reason": introduction}))
