@@ -153,8 +153,10 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: pages keep working from the database (cxworkshop/cache.py).
+            "BACKEND": "cxworkshop.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -270,6 +272,9 @@ JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
 JOIN_MISS_ALL_RATE = os.environ.get("CXW_JOIN_MISS_ALL_RATE", "600/10m")
 # Names posted to join one session, over all addresses: a bound on a flood of made-up people.
 JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
+# If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
+# than refusing every join and answer of a live room (README, "Security").
+RATELIMIT_FAIL_OPEN = True
 # Accounts: log-in tries per client address and per account, sign-ups per address, password
 # resets per address and per e-mail address.
 LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")

@@ -43,8 +43,26 @@ def render_parts(template, parts, context):
     return "".join(render_to_string(f"{template}#{part}", context) for part in parts)
 
 
+# How long a live update may wait for the channel layer (Redis) before it is given up.
+SEND_TIMEOUT = 3
+
+
+async def send_async(group, html):
+    layer = get_channel_layer()
+    message = {"type": "live.html", "html": html}
+    await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT)
+
+
 def send(group, html):
-    async_to_sync(get_channel_layer().group_send)(group, {"type": "live.html", "html": html})
+    """Send to a group's screens. If the channel layer is unreachable (Redis down), the update
+    is dropped with a warning: what changed is saved, and every screen gets the whole current
+    state when its socket reconnects. A request never fails because a screen was not told."""
+    try:
+        async_to_sync(send_async)(group, html)
+    except Exception:  # noqa: BLE001 - any layer failure; the data is already committed
+        logger.warning(
+            "Live update to %s not sent: channel layer unreachable", group, exc_info=True
+        )
 
 
 class Coalesced:

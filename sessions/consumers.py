@@ -1,15 +1,54 @@
 """WebSockets of a live session: check who connects, join their group, send the current
 state, then forward what `broadcast.py` sends."""
 
+import asyncio
+import logging
+import weakref
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from sessions import screens
-from sessions.broadcast import render_parts
+from sessions.broadcast import SEND_TIMEOUT, render_parts
 from sessions.models import LiveSession
 from sessions.presence import participant_for
+
+logger = logging.getLogger(__name__)
+
+# Every few seconds each server process checks that its channel layer (Redis) still carries
+# messages. If it does not, its live sockets are closed with "try again later": the screens
+# say live updates are paused and reconnect, which the server refuses until the layer is back,
+# then accepts with the whole current state. A screen is never left quietly out of date.
+HEARTBEAT_SECONDS = 3
+live_sockets = weakref.WeakSet()
+heartbeats = weakref.WeakKeyDictionary()  # event loop -> its heartbeat task
+
+
+async def layer_is_up(layer):
+    try:
+        await asyncio.wait_for(layer.group_send("heartbeat", {"type": "heartbeat"}), SEND_TIMEOUT)
+    except Exception:  # noqa: BLE001 - any failure of the layer counts as down
+        return False
+    return True
+
+
+async def heartbeat(layer):
+    while live_sockets:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        if not await layer_is_up(layer):
+            logger.warning("Channel layer unreachable: closing %s live sockets", len(live_sockets))
+            for consumer in list(live_sockets):
+                await consumer.close(code=1013)
+                live_sockets.discard(consumer)
+
+
+def watch(consumer):
+    live_sockets.add(consumer)
+    loop = asyncio.get_running_loop()
+    task = heartbeats.get(loop)
+    if task is None or task.done():
+        heartbeats[loop] = loop.create_task(heartbeat(consumer.channel_layer))
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -24,13 +63,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.session = session
         self.group = session.group(self.audience)
         # Join before reading the state: an event in between arrives twice, never not at all.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            await asyncio.wait_for(
+                self.channel_layer.group_add(self.group, self.channel_name), SEND_TIMEOUT
+            )
+        except Exception:  # noqa: BLE001 - Redis down: refuse, the page retries and says so
+            logger.warning("Live socket refused: channel layer unreachable", exc_info=True)
+            self.group = None
+            await self.close(code=1013)  # "try again later"
+            return
         await self.accept()
+        watch(self)
         await self.send(text_data=await database_sync_to_async(self.current_state)())
 
     async def disconnect(self, code):
+        live_sockets.discard(self)
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            try:
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(self.group, self.channel_name), SEND_TIMEOUT
+                )
+            except Exception:  # noqa: BLE001 - Redis down: its group memberships expire anyway
+                logger.warning("Live socket left its group uncleanly", exc_info=True)
 
     async def receive(self, text_data=None, bytes_data=None):
         """Screens only listen; every change is an HTTP request."""

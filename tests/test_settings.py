@@ -79,7 +79,7 @@ def test_database_and_redis_urls_switch_the_backends():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "cxworkshop.cache.TolerantRedisCache",
     ]
 
 

@@ -52,3 +52,21 @@ document.addEventListener("htmx:afterSettle", (event) => {
 document.querySelectorAll("details[data-close-on-phone]").forEach((details) => {
   if (window.matchMedia("(max-width: 760px)").matches) details.open = false;
 });
+
+// Live screens (room, console, phone) keep a WebSocket open. When it drops (the server
+// restarts, Redis is down, the phone loses its network), say that live updates are paused
+// and try again soon: after 0.5-1 s, then doubling, never more than 4-8 s apart, so a room
+// is back within seconds of the server. The server sends the current state on reconnect.
+(() => {
+  htmx.config.wsReconnectDelay = (retries) => {
+    const ceiling = Math.min(1000 * 2 ** retries, 8000);
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  };
+  const paused = (visible) => {
+    const banner = document.getElementById("live-paused");
+    if (banner) banner.hidden = !visible;
+  };
+  document.addEventListener("htmx:wsClose", () => paused(true));
+  document.addEventListener("htmx:wsError", () => paused(true));
+  document.addEventListener("htmx:wsOpen", () => paused(false));
+})();

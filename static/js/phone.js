@@ -17,3 +17,28 @@
   document.addEventListener("htmx:wsAfterMessage", () => { syncTurn(); syncAnswer(); });
   document.addEventListener("DOMContentLoaded", syncTurn);
 })();
+
+// An answer that could not be sent (no network, server away) keeps its text, is marked
+// "not sent yet", and is sent by itself once the phone is back online or its live
+// connection reopens. It is never dropped without a word.
+(() => {
+  let unsent = null;
+  const mark = (form, visible) => {
+    const note = form.querySelector("[data-unsent]");
+    if (note) note.hidden = !visible;
+  };
+  document.addEventListener("htmx:sendError", (event) => {
+    const form = event.detail.elt.closest?.(".answer-form");
+    if (form) {
+      unsent = form;
+      mark(form, true);
+    }
+  });
+  const resend = () => {
+    const form = unsent;
+    unsent = null;
+    if (form && document.contains(form)) htmx.trigger(form, "submit");
+  };
+  window.addEventListener("online", resend);
+  document.addEventListener("htmx:wsOpen", resend);
+})();
