@@ -12,7 +12,10 @@ document.addEventListener("htmx:afterSettle", (event) => {
     const banner = document.getElementById("connection-problem");
     if (banner) banner.hidden = !visible;
   };
-  document.addEventListener("htmx:sendError", () => show(true));
+  // A form marked data-resends says so itself, and sends again by itself (the phone's answer).
+  document.addEventListener("htmx:sendError", (event) => {
+    if (!event.detail.elt.closest?.("[data-resends]")) show(true);
+  });
   document.addEventListener("htmx:responseError", () => show(true));
   document.addEventListener("htmx:afterRequest", (event) => {
     if (event.detail.successful) show(false);
