@@ -468,6 +468,7 @@ class Answer(models.Model):
                 story.withdraw()
             return None
         story = story or Story(answer=self, session=self.session_card.session)
+        story.author_token = self.participant.token
         story.text = self.text
         story.prompt = self.session_card.prompt
         story.valence = self.valence

@@ -82,6 +82,9 @@ class Story(models.Model):
         blank=True,
         related_name="story",
     )
+    # The author's private link (their participant's token), kept with the story so they can
+    # still withdraw it after the session or the facilitator's account is deleted.
+    author_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VISIBLE
     )
@@ -145,6 +148,17 @@ class Story(models.Model):
     def set_featured(self, featured):
         self.is_featured = featured and self.is_visible
         self.save(update_fields=["is_featured"])
+
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
+    def withdraw_by_author(self):
+        """The author takes it back: from the archive, and from the session's record too."""
+        if self.answer_id:
+            self.answer.withdraw_story()
+        else:
+            self.withdraw()
 
     def withdraw(self):
         """Erase what the author shared; only the fact that a story was withdrawn remains."""

@@ -24,5 +24,5 @@ urlpatterns = [
         name="digest-download",
     ),
     path("mine/<str:token>/", views.mine, name="mine"),
-    path("mine/<str:token>/<int:answer_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("mine/<str:token>/<int:story_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

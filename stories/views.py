@@ -5,6 +5,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cxworkshop.downloads import attachment
-from sessions.models import Answer, Participant
+from sessions.models import Participant
 from stories import digest as digest_formats
 from stories import export
 from stories import insights as insights_data
@@ -232,19 +233,19 @@ def digest_delete(request, pk):
 
 
 def mine(request, token):
-    participant = get_object_or_404(Participant, token=token)
-    answers = (
-        Answer.objects.filter(participant=participant)
-        .exclude(archive_consent=Answer.Consent.NONE)
-        .select_related("story", "session_card")
-    )
-    return render(request, "stories/mine.html", {"participant": participant, "answers": answers})
+    """A participant's stories, by their private link. The link outlives the session: the
+    stories carry it, so deleting the session or its facilitator takes no one's say away."""
+    stories = Story.objects.filter(author_token=token).order_by("created_at", "pk")
+    participant = Participant.objects.filter(token=token).select_related("session").first()
+    if participant is None and not stories:
+        raise Http404
+    context = {"participant": participant, "stories": stories, "token": token}
+    return render(request, "stories/mine.html", context)
 
 
 @require_POST
-def withdraw(request, token, answer_id):
-    participant = get_object_or_404(Participant, token=token)
-    answer = get_object_or_404(Answer, pk=answer_id, participant=participant)
-    answer.withdraw_story()
+def withdraw(request, token, story_id):
+    story = get_object_or_404(Story, pk=story_id, author_token=token)
+    story.withdraw_by_author()
     messages.success(request, _("Your story is withdrawn: its text is deleted from the archive."))
     return redirect("stories:mine", token=token)

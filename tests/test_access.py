@@ -264,6 +264,7 @@ def url_for(name, arguments, world):
         "card_id": world.face_down.pk if name == "live_sessions:pick" else world.card.pk,
         "code": world.session.join_code,
         "answer_id": world.answer.pk,
+        "story_id": world.story.pk,
         "token": world.participant.token,
         "file_format": "md" if name == "stories:digest-download" else "csv",
         "command": "end",
