@@ -7,6 +7,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from cxworkshop.tags import BoundedTagField
 from decks import transfer
 from decks.models import Card, Deck
 
@@ -15,6 +16,7 @@ class DeckForm(forms.ModelForm):
     class Meta:
         model = Deck
         fields = ["title", "description", "language", "tags"]
+        field_classes = {"tags": BoundedTagField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "description": _("What the deck is for, and when it works best. Optional."),
@@ -25,6 +27,7 @@ class CardForm(forms.ModelForm):
     class Meta:
         model = Card
         fields = ["prompt", "kind", "follow_up", "tags"]
+        field_classes = {"tags": BoundedTagField}
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "kind": forms.RadioSelect,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from cxworkshop.downloads import csv_text, from_spreadsheet
+from cxworkshop.tags import TAG_MAX_LENGTH
 from decks.models import (
     DESCRIPTION_MAX_LENGTH,
     LANGUAGE_CHOICES,
@@ -28,7 +29,6 @@ from decks.models import (
 FORMAT_NAME = "cx-workshop-deck"
 FORMAT_VERSION = 1
 CSV_COLUMNS = ["prompt", "kind", "follow_up", "tags"]
-TAG_MAX_LENGTH = 50
 KINDS = {value for value, _label in Card.Kind.choices}
 LANGUAGES = {code for code, _name in LANGUAGE_CHOICES}
 
@@ -257,6 +257,10 @@ def parse_json(text):
         )
     if deck.language not in LANGUAGES:
         problems.append(_("The language “%s” is not one we offer.") % deck.language[:10])
+    if any(len(name) > TAG_MAX_LENGTH for name in deck.tags):
+        problems.append(
+            _("A tag of the deck is longer than %(limit)s characters.") % {"limit": TAG_MAX_LENGTH}
+        )
     cards = document.get("cards")
     if not isinstance(cards, list):
         problems.append(_("The deck has no list of “cards”."))

@@ -1,9 +1,10 @@
 from django.urls import path
 
+import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
 from sessions import consumers
 
 websocket_urlpatterns = [
     path("ws/live/<int:pk>/host/", consumers.HostConsumer.as_asgi()),
     path("ws/live/<int:pk>/room/", consumers.RoomConsumer.as_asgi()),
-    path("ws/join/<str:code>/", consumers.PhoneConsumer.as_asgi()),
+    path("ws/join/<joincode:code>/", consumers.PhoneConsumer.as_asgi()),
 ]

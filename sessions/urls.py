@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
 from sessions import views
 from sessions.views import COMMANDS, MODERATION
 
@@ -28,8 +29,8 @@ urlpatterns = [
         name="answer-moderate",
     ),
     path("join/", views.join_code, name="join-code"),
-    path("join/<str:code>/", views.join, name="join"),
-    path("join/<str:code>/answer/", views.phone_answer, name="answer"),
-    path("join/<str:code>/pick/<int:card_id>/", views.phone_pick, name="pick"),
-    path("join/<str:code>/thanks/", views.phone_thanks, name="thanks"),
+    path("join/<joincode:code>/", views.join, name="join"),
+    path("join/<joincode:code>/answer/", views.phone_answer, name="answer"),
+    path("join/<joincode:code>/pick/<int:card_id>/", views.phone_pick, name="pick"),
+    path("join/<joincode:code>/thanks/", views.phone_thanks, name="thanks"),
 ]

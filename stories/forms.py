@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from cxworkshop.tags import BoundedTagField
 from stories import search
 from stories.models import Digest, Story, Valence
 
@@ -110,6 +111,7 @@ class StoryCurationForm(forms.ModelForm):
     class Meta:
         model = Story
         fields = ["cx_level", "tags"]
+        field_classes = {"tags": BoundedTagField}
         help_texts = {
             "cx_level": _("Which need of the customer the memory speaks to."),
             "tags": _("Separate tags with commas."),

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
 from stories import views
 
 app_name = "stories"
@@ -23,6 +24,6 @@ urlpatterns = [
         views.digest_download,
         name="digest-download",
     ),
-    path("mine/<str:token>/", views.mine, name="mine"),
-    path("mine/<str:token>/<int:story_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("mine/<token:token>/", views.mine, name="mine"),
+    path("mine/<token:token>/<int:story_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

@@ -150,7 +150,7 @@ MAY_SEE = {"unrevealed card": "OS", "private answer": "O", "hidden story": "OS",
 SOCKETS = {
     "ws/live/<int:pk>/host/": "no no no no yes no",
     "ws/live/<int:pk>/room/": "no no no no yes no",
-    "ws/join/<str:code>/": "no yes no no no no",
+    "ws/join/<joincode:code>/": "no yes no no no no",
 }
 
 
@@ -392,7 +392,7 @@ async def test_each_role_may_open_only_its_own_sockets(phone):
     paths = {
         "ws/live/<int:pk>/host/": f"/ws/live/{world.session.pk}/host/",
         "ws/live/<int:pk>/room/": f"/ws/live/{world.session.pk}/room/",
-        "ws/join/<str:code>/": f"/ws/join/{world.session.join_code}/",
+        "ws/join/<joincode:code>/": f"/ws/join/{world.session.join_code}/",
     }
     for route, expected in SOCKETS.items():
         got = [

@@ -172,6 +172,7 @@ def test_joining(world, code, name):
     attempt(lambda: Client().get(reverse("live_sessions:join-code"), {"code": code}))
     if code.strip("/."):
         attempt(lambda: Client().get(f"/join/{quote(code, safe='')}/"))
+        attempt(lambda: Client().get(f"/stories/mine/{quote(code, safe='')}/"))
     join_url = reverse("live_sessions:join", args=[session.join_code])
     attempt(lambda: Client().post(join_url, {"display_name": name}))
 
@@ -228,3 +229,27 @@ def test_digests_and_curation(world, title, introduction, date_from, date_to, st
     attempt(lambda: curator.post(curate, {"cx_level": level, "tags": title}))
     reject = reverse("decks:deck-review", args=[deck.slug, "reject"])
     attempt(lambda: curator.post(reject, {"reason": introduction}))
+
+
+def test_a_tag_too_long_is_a_form_error_everywhere(world):
+    """Found by the tests above on PostgreSQL: taggit's column holds 100 characters."""
+    _session, deck, _phone, facilitator, curator, story = world
+    tag = "t" * 101
+    card = deck.cards.first()
+    deck_data = {"title": "Kept", "description": "", "language": "en", "tags": tag}
+    card_data = {"prompt": "Kept?", "kind": "question", "follow_up": "", "tags": tag}
+    document = json.dumps({"format": "cx-workshop-deck", "version": 1, "title": "T", "tags": [tag],
+                           "cards": [{"prompt": "Q"}]}).encode()  # fmt: skip
+    requests = [
+        lambda: facilitator.post(reverse("decks:deck-edit", args=[deck.slug]), deck_data),
+        lambda: facilitator.post(reverse("decks:card-add", args=[deck.slug]), card_data),
+        lambda: facilitator.post(reverse("decks:card-edit", args=[deck.slug, card.pk]), card_data),
+        lambda: facilitator.post(
+            reverse("decks:deck-import"), {"file": SimpleUploadedFile("d.json", document)}
+        ),
+        lambda: curator.post(reverse("stories:story-curate", args=[story.pk]), {"tags": tag}),
+    ]
+    for send in requests:
+        response = attempt(send)
+        assert rejected(response)
+        assert "characters" in response.content.decode()
