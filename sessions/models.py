@@ -27,8 +27,9 @@ def new_join_code():
 
 
 def normalize_join_code(text):
-    """What a person typed, as a code: upper case, no spaces or dashes."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    """What a person typed, as a code: upper case, no spaces or dashes (nor anything outside
+    A-Z and 0-9, such as "¹", which Python counts as a digit)."""
+    return "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())
 
 
 class LiveSessionQuerySet(models.QuerySet):

@@ -163,3 +163,9 @@ def test_a_join_link_with_no_code_in_it_says_so(client, db):
     response = client.get("/join/--/")
     assert response.status_code == 404
     assert "No open session has the code" in response.content.decode()
+
+
+def test_a_typed_code_with_look_alike_characters_is_explained(client, db):
+    response = client.get(reverse("live_sessions:join-code"), {"code": "00000¹"})
+    assert response.status_code == 200
+    assert "A join code has 6 characters" in response.content.decode()
