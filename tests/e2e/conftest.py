@@ -2,11 +2,13 @@
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from asgiref.sync import SyncToAsync
 from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
@@ -17,6 +19,18 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 375, "height": 760}
+
+
+def fresh_executor_in_child():
+    """asgiref runs consumers' database calls on one class-wide thread pool. Forked from a
+    pytest process whose async tests already used it, the server would inherit a pool whose
+    worker thread did not survive the fork: every WebSocket handshake then waited forever
+    (the browser saw ERR_CONNECTION_RESET) whenever socket tests ran before the browser tests.
+    """
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+
+
+os.register_at_fork(after_in_child=fresh_executor_in_child)
 
 
 def start_server():
