@@ -13,7 +13,7 @@ from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 from django.db import connections
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -117,8 +117,8 @@ def new_page(browser, live_app):
         if "Content Security Policy" in message.text:
             refused.append(f"{message.page.url if message.page else ''}: {message.text}")
 
-    def open_page(viewport=DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_app.url)
+    def open_page(viewport=DESKTOP, base_url=None):
+        context = browser.new_context(viewport=viewport, base_url=base_url or live_app.url)
         context.set_default_timeout(10_000)
         context.on("console", note_refusal)
         contexts.append(context)
@@ -145,3 +145,15 @@ def screenshot(page, name):
 @pytest.fixture(autouse=True)
 def fast_password_hashing():
     """The server process keeps Django's real password hashers, so the tests do too."""
+
+
+def join(new_page, code, name):
+    """A participant joins from a phone of their own, typing the code as people do."""
+    phone = new_page(viewport=PHONE)
+    phone.goto("/join/")
+    phone.get_by_label("Join code").fill(code.lower())
+    phone.get_by_role("button", name="Join").click()
+    phone.get_by_label("Your name").fill(name)
+    phone.get_by_role("button", name="Join the session").click()
+    expect(phone.get_by_text("You're in!")).to_be_visible()
+    return phone

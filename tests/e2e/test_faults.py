@@ -17,6 +17,7 @@ import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from sessions.models import Answer, LiveSession
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import join, screenshot
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
 from tests.services import service_missing
 
@@ -124,29 +125,20 @@ def workshop(live_app):
 
 def start_session(server, owner, deck, new_page):
     """The facilitator logs in on `server`, starts the deck, and opens the room screen."""
-    console = new_page()
-    console.goto(f"{server.url}/accounts/login/")
+    console = new_page(base_url=server.url)
+    console.goto("/accounts/login/")
     console.get_by_label("E-mail address").fill(owner.email)
     console.get_by_label("Password").fill(PASSWORD)
     console.get_by_role("button", name="Log in").click()
-    console.goto(f"{server.url}{reverse('live_sessions:session-start', args=[deck.slug])}")
+    console.goto(reverse("live_sessions:session-start", args=[deck.slug]))
     console.get_by_label("Shuffle the cards").uncheck()
     console.get_by_role("button", name="Start the session").click()
     expect(console.get_by_text("Facilitator console")).to_be_visible()
     session = LiveSession.objects.get()
     room = console.context.new_page()
-    room.goto(f"{server.url}{reverse('live_sessions:room', args=[session.pk])}")
+    room.goto(reverse("live_sessions:room", args=[session.pk]))
     expect(room.get_by_label("Join code")).to_have_text(session.join_code)
     return session, console, room
-
-
-def join(server, new_page, session, name):
-    phone = new_page(viewport=PHONE)
-    phone.goto(f"{server.url}{reverse('live_sessions:join', args=[session.join_code])}")
-    phone.get_by_label("Your name").fill(name)
-    phone.get_by_role("button", name="Join the session").click()
-    expect(phone.get_by_text("You're in!")).to_be_visible()
-    return phone
 
 
 def send_answer(phone, text):
@@ -165,7 +157,10 @@ def test_a_server_restart_loses_no_answer_and_every_screen_reconnects(
     owner, deck = workshop
     server = app_server()
     session, console, room = start_session(server, owner, deck, new_page)
-    ana, bo = (join(server, new_page, session, name) for name in ["Ana", "Bo"])
+    ana, bo = (
+        join(partial(new_page, base_url=server.url), session.join_code, name)
+        for name in ["Ana", "Bo"]
+    )
     console.keyboard.press("ArrowRight")
     for screen in [ana, bo, room]:
         expect(screen.get_by_text(PROMPTS[0])).to_be_visible()
@@ -200,7 +195,7 @@ def test_an_answer_typed_offline_is_marked_and_sent_when_the_phone_is_back(
     owner, deck = workshop
     server = app_server()
     session, console, room = start_session(server, owner, deck, new_page)
-    phone = join(server, new_page, session, "Ana")
+    phone = join(partial(new_page, base_url=server.url), session.join_code, "Ana")
     console.keyboard.press("ArrowRight")
     expect(phone.get_by_text(PROMPTS[0])).to_be_visible()
 
@@ -263,7 +258,7 @@ def test_with_redis_down_pages_work_and_say_live_updates_are_paused(
     owner, deck = workshop
     server = app_server(REDIS_URL=redis_process.url)
     session, console, room = start_session(server, owner, deck, new_page)
-    phone = join(server, new_page, session, "Ana")
+    phone = join(partial(new_page, base_url=server.url), session.join_code, "Ana")
     console.keyboard.press("ArrowRight")
     expect(phone.get_by_text(PROMPTS[0])).to_be_visible()
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from sessions.models import Answer, LiveSession
 from stories.models import Story
-from tests.e2e.conftest import PHONE, screenshot, start_server, stop_server
+from tests.e2e.conftest import PHONE, join, screenshot, start_server, stop_server
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
 from tests.services import service_missing
 
@@ -35,17 +35,6 @@ def facilitator_page(new_page):
     page.get_by_role("button", name="Log in").click()
     page.goto(deck.get_absolute_url())
     return page
-
-
-def join(new_page, code, name):
-    phone = new_page(viewport=PHONE)
-    phone.goto("/join/")
-    phone.get_by_label("Join code").fill(code.lower())
-    phone.get_by_role("button", name="Join").click()
-    phone.get_by_label("Your name").fill(name)
-    phone.get_by_role("button", name="Join the session").click()
-    expect(phone.get_by_text("You're in!")).to_be_visible()
-    return phone
 
 
 def answer(phone, text):
