@@ -286,10 +286,6 @@ def outcome(response):
     return response.status_code
 
 
-def request_as(browser, method, url):
-    return getattr(browser, method)(url, secure=False)
-
-
 def routes():
     return [(name, arguments) for name, arguments in named_routes() if name in ACCESS]
 
@@ -301,7 +297,7 @@ def test_each_role_gets_what_the_table_says(world, name, arguments):
     got = {}
     for role in ROLES:
         with transaction.atomic():  # every role tries it on the same world
-            got[role] = outcome(request_as(world.browsers[role], expected.method, url))
+            got[role] = outcome(getattr(world.browsers[role], expected.method)(url))
             transaction.set_rollback(True)
     assert got == expected.expected, url
 
@@ -336,7 +332,7 @@ def test_each_role_gets_what_the_table_says_in_the_admin(world, name, arguments)
     got = {}
     for role, browser in [*world.browsers.items(), ("superuser", superuser)]:
         with transaction.atomic():
-            got[role] = outcome(request_as(browser, expected.method, url))
+            got[role] = outcome(getattr(browser, expected.method)(url))
             transaction.set_rollback(True)
     assert got == {**expected.expected, "superuser": expected.superuser}, url
 
