@@ -51,7 +51,8 @@ def as_markdown(digest, request):
 def as_eml(digest, request):
     """An unsent e-mail to open in a mail program, add recipients to and send."""
     message = EmailMultiAlternatives(
-        subject=digest.title,
+        # A title saved with a line break would be a header of its own: a subject is one line.
+        subject=" ".join(digest.title.split()),
         body=as_markdown(digest, request),
         from_email=settings.DEFAULT_FROM_EMAIL,
         headers={"X-Unsent": "1"},
