@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ID_MAX = 2**63 - 1
+# An id in a `re_path` (`<int:>` in `path` is bounded by Python): longer is no id, and past
+# 4,300 digits Python refuses to read it as a number at all.
+ID_PATTERN = "[0-9]{1,19}"
 
 
 class IdField(forms.IntegerField):
