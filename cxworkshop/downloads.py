@@ -2,11 +2,17 @@
 
 import csv
 import io
+import re
 
 from django.http import HttpResponse
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Markdown (CommonMark and GitHub's): characters that make links, images, raw HTML, emphasis,
+# code, headings, tables, strike-through and entities wherever they stand...
+MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>()#|~!&])")
+# ...and those that make a quote, a list or a heading's underline at the start of a line.
+MARKDOWN_LINE_START = re.compile(r"^(\d*)([>+=.)-])")
 
 
 def attachment(content, content_type, filename):
@@ -40,6 +46,17 @@ def csv_text(header, rows):
     return out.getvalue()
 
 
+def markdown_text(value):
+    """A person's text as Markdown that shows it literally, on the one line it is given.
+
+    Every character that could make markup is backslash-escaped (a reader shows the character,
+    not the backslash), and line breaks become spaces, so a value cannot add a heading, a quote,
+    a link, raw HTML or a table, or move out of the place the file gave it.
+    """
+    text = MARKDOWN_ANYWHERE.sub(r"\\\1", " ".join(str(value).split()))
+    return MARKDOWN_LINE_START.sub(r"\1\\\2", text)
+
+
 def markdown_quote(text):
-    """Text as a Markdown block quote, line by line."""
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+    """A person's text as a Markdown block quote, line by line, escaped (`markdown_text`)."""
+    return "\n".join(f"> {markdown_text(line)}" for line in text.splitlines() or [""])

@@ -7,7 +7,7 @@ from decks.models import Card, Deck
 
 class CardInline(admin.TabularInline):
     model = Card
-    fields = ("position", "prompt", "kind", "follow_up")
+    fields = ("position", *Card.CONTENT_FIELDS)
     extra = 0
 
 

@@ -26,7 +26,7 @@ class DeckForm(forms.ModelForm):
 class CardForm(forms.ModelForm):
     class Meta:
         model = Card
-        fields = ["prompt", "kind", "follow_up", "tags"]
+        fields = [*Card.CONTENT_FIELDS, "tags"]
         field_classes = {"tags": BoundedTagField}
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),

@@ -133,16 +133,24 @@ class Deck(models.Model):
     def room_for_cards(self):
         return settings.DECK_MAX_CARDS - self.cards.count()
 
-    def add_card(self, **fields):
+    def add_card(self, **data):
         if self.room_for_cards() < 1:
             raise ValidationError(
                 _("A deck holds at most %(limit)s cards.") % {"limit": settings.DECK_MAX_CARDS}
             )
-        tags = fields.pop("tags", [])
-        card = Card.objects.create(deck=self, position=self.next_position(), **fields)
-        if tags:
-            card.tags.set(tags)
-        return card
+        return self.add_cards([data])[0]
+
+    def add_cards(self, cards):
+        """New cards after the last one, from `Card.data()`-shaped dicts (tags optional)."""
+        position = self.next_position()
+        added = []
+        for offset, data in enumerate(cards):
+            content = {name: value for name, value in data.items() if name != "tags"}
+            card = Card.objects.create(deck=self, position=position + offset, **content)
+            if data.get("tags"):
+                card.tags.set(data["tags"])
+            added.append(card)
+        return added
 
     @transaction.atomic
     def reorder(self, card_ids):
@@ -162,17 +170,7 @@ class Deck(models.Model):
             owner=user,
         )
         copy.tags.set(self.tags.names())
-        for card in self.cards.prefetch_related("tags"):
-            new_card = Card.objects.create(
-                deck=copy,
-                prompt=card.prompt,
-                kind=card.kind,
-                follow_up=card.follow_up,
-                position=card.position,
-            )
-            names = [tag.name for tag in card.tags.all()]
-            if names:
-                new_card.tags.set(names)
+        copy.add_cards(card.data() for card in self.cards.prefetch_related("tags"))
         return copy
 
     # Curation
@@ -212,6 +210,12 @@ class Card(models.Model):
         QUESTION = "question", _("Question")
         MEMORY = "memory", _("Memory")
 
+    # What a card says, in the order files write it; the rest (deck, position, dates) is where
+    # it sits. The card form, import and export, a deck's copy and a session's snapshot all read
+    # this list and the fields' limits below, so a new field is declared here and nowhere else
+    # (a session keeps its own copy: SessionCard needs the column too).
+    CONTENT_FIELDS = ("prompt", "kind", "follow_up")
+
     deck = models.ForeignKey(
         Deck, on_delete=models.CASCADE, related_name="cards", verbose_name=_("deck")
     )
@@ -243,6 +247,14 @@ class Card(models.Model):
     @property
     def is_memory(self):
         return self.kind == self.Kind.MEMORY
+
+    def content(self):
+        """The card's CONTENT_FIELDS, to copy into another deck, a session or a file."""
+        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
+    def data(self):
+        """The content and the tag names (sorted): everything a copy of the card carries."""
+        return {**self.content(), "tags": sorted(tag.name for tag in self.tags.all())}
 
     @transaction.atomic
     def remove(self):

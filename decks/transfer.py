@@ -1,8 +1,9 @@
 """Decks in and out of the app: JSON (full fidelity), CSV (a card a row) and pasted lists.
 
 Parsing never touches the database: it returns the cards it read and the problems it found,
-each with its line, row or card number. Saving happens only when there are no problems,
-in one transaction, so a bad file saves nothing.
+each with its line, row or card number. Every card and deck read passes the same form a person
+fills in (`CardForm`, `DeckForm`), so a file can hold nothing the pages would refuse. Saving
+happens only when there are no problems, in one transaction, so a bad file saves nothing.
 """
 
 import csv
@@ -11,34 +12,50 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
+from django.forms import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from cxworkshop.downloads import csv_text, from_spreadsheet
 from cxworkshop.tags import TAG_MAX_LENGTH
-from decks.models import (
-    DESCRIPTION_MAX_LENGTH,
-    LANGUAGE_CHOICES,
-    PROMPT_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    Card,
-    Deck,
-)
+
+# The forms import this module to parse uploads; this module uses them to check what it read.
+# A module reference (not `from decks.forms import ...`) lets either be imported first.
+from decks import forms
+from decks.models import Card, Deck
 
 FORMAT_NAME = "cx-workshop-deck"
 FORMAT_VERSION = 1
-CSV_COLUMNS = ["prompt", "kind", "follow_up", "tags"]
-KINDS = {value for value, _label in Card.Kind.choices}
-LANGUAGES = {code for code, _name in LANGUAGE_CHOICES}
+# A card in a file: the JSON keys of a card and the CSV columns, in the order both are written.
+CSV_COLUMNS = [*Card.CONTENT_FIELDS, "tags"]
+# Longer numbers cannot be a version; Python would refuse to read one of over 4,300 digits.
+NUMBER_MAX_DIGITS = 20
 
-
-@dataclass
-class CardData:
-    prompt: str
-    kind: str = Card.Kind.QUESTION
-    follow_up: str = ""
-    tags: list = field(default_factory=list)
+# How an import words the forms' errors, with the card's line, row or number in front; any
+# other error is shown as the form words it, after the field's name.
+CARD_MESSAGES = {
+    ("prompt", "required"): gettext_lazy("%(where)s: the question is empty."),
+    ("prompt", "max_length"): gettext_lazy(
+        "%(where)s: the question is %(show_value)s characters long; the limit is %(limit_value)s."
+    ),
+    ("follow_up", "max_length"): gettext_lazy(
+        "%(where)s: the follow-up is %(show_value)s characters long; the limit is %(limit_value)s."
+    ),
+    ("kind", "invalid_choice"): gettext_lazy(
+        "%(where)s: the kind “%(value)s” is unknown; use “question” or “memory”."
+    ),
+}
+DECK_MESSAGES = {
+    ("title", "required"): gettext_lazy("The deck has no title."),
+    ("title", "max_length"): gettext_lazy("The title is longer than %(limit_value)s characters."),
+    ("description", "max_length"): gettext_lazy(
+        "The description is longer than %(limit_value)s characters."
+    ),
+    ("language", "invalid_choice"): gettext_lazy("The language “%(value)s” is not one we offer."),
+}
 
 
 @dataclass
@@ -47,6 +64,7 @@ class DeckData:
     description: str = ""
     language: str = "en"
     tags: list = field(default_factory=list)
+    # Each card as `Card.data()` gives it: its CONTENT_FIELDS and "tags".
     cards: list = field(default_factory=list)
 
 
@@ -69,15 +87,7 @@ def deck_document(deck):
         "description": deck.description,
         "language": deck.language,
         "tags": sorted(deck.tags.names()),
-        "cards": [
-            {
-                "prompt": card.prompt,
-                "kind": card.kind,
-                "follow_up": card.follow_up,
-                "tags": sorted(tag.name for tag in card.tags.all()),
-            }
-            for card in deck.cards.prefetch_related("tags")
-        ],
+        "cards": [card.data() for card in deck.cards.prefetch_related("tags")],
     }
 
 
@@ -88,7 +98,7 @@ def export_json(deck):
 def export_csv(deck):
     """Every cell safe to open in a spreadsheet (see `parse_csv` for the way back)."""
     rows = [
-        [card.prompt, card.kind, card.follow_up, edit_string_for_tags(card.tags.all())]
+        [*card.content().values(), edit_string_for_tags(card.tags.all())]
         for card in deck.cards.prefetch_related("tags")
     ]
     return csv_text(CSV_COLUMNS, rows)
@@ -97,41 +107,63 @@ def export_csv(deck):
 # Import: reading
 
 
-def read_card(where, prompt, kind="", follow_up="", tags=None, problems=None):
-    """Check one card's fields; add a problem per mistake, return the card or None."""
+def form_problems(form, messages, where=""):
+    """A form's errors as import problems: worded by `messages`, else as the form words them."""
     found = []
-    prompt = (prompt or "").strip()
-    follow_up = (follow_up or "").strip()
-    kind = (kind or Card.Kind.QUESTION).strip().lower()
-    tag_names = tags if isinstance(tags, list) else parse_tags(tags or "")
-    tag_names = [str(name).strip() for name in tag_names if str(name).strip()]
-    if not prompt:
-        found.append(_("%(where)s: the question is empty.") % {"where": where})
-    elif len(prompt) > PROMPT_MAX_LENGTH:
-        found.append(
-            _("%(where)s: the question is %(length)s characters long; the limit is %(limit)s.")
-            % {"where": where, "length": len(prompt), "limit": PROMPT_MAX_LENGTH}
+    for name, errors in form.errors.as_data().items():
+        for error in errors:
+            params = {**(error.params or {}), "where": where}
+            if "value" in params:
+                params["value"] = str(params["value"])[:40]
+            message = messages.get((name, error.code))
+            if message is not None:
+                found.append(str(message) % params)
+                continue
+            said = {"field": form.fields[name].label, "message": " ".join(error.messages)}
+            if where:
+                found.append(_("%(where)s, %(field)s: %(message)s") % {**said, "where": where})
+            else:
+                found.append(_("%(field)s: %(message)s") % said)
+    return found
+
+
+def tag_names(tags):
+    """Tag names from a list (JSON) or a comma-separated string (CSV), blanks left out."""
+    names = tags if isinstance(tags, list) else parse_tags(tags or "")
+    return [name.strip() for name in names if name.strip()]
+
+
+def tag_problems(names, too_long):
+    """The tag rules of the forms (`BoundedTagField`), checked name by name."""
+    found = []
+    if any(len(name) > TAG_MAX_LENGTH for name in names):
+        found.append(too_long)
+    try:
+        for name in names:
+            ProhibitNullCharactersValidator()(name)
+    except ValidationError as error:
+        found.append(error.messages[0])
+    return found
+
+
+def read_card(where, values, problems):
+    """Check one card's values (CSV_COLUMNS, each text or missing) with the card form; add a
+    problem per mistake to `problems`; return the card as `Card.data()` gives it, or None."""
+    content = {name: values.get(name) or "" for name in Card.CONTENT_FIELDS}
+    content["kind"] = content["kind"].strip().lower() or Card.Kind.QUESTION
+    form = forms.CardForm(data={**content, "tags": ""})
+    names = tag_names(values.get("tags"))
+    found = form_problems(form, CARD_MESSAGES, where)
+    found += [
+        _("%(where)s: %(problem)s") % {"where": where, "problem": problem}
+        for problem in tag_problems(
+            names, _("a tag is longer than %(limit)s characters.") % {"limit": TAG_MAX_LENGTH}
         )
-    if kind not in KINDS:
-        found.append(
-            _("%(where)s: the kind “%(kind)s” is unknown; use “question” or “memory”.")
-            % {"where": where, "kind": kind[:40]}
-        )
-    if len(follow_up) > PROMPT_MAX_LENGTH:
-        found.append(
-            _("%(where)s: the follow-up is %(length)s characters long; the limit is %(limit)s.")
-            % {"where": where, "length": len(follow_up), "limit": PROMPT_MAX_LENGTH}
-        )
-    if any(len(name) > TAG_MAX_LENGTH for name in tag_names):
-        found.append(
-            _("%(where)s: a tag is longer than %(limit)s characters.")
-            % {"where": where, "limit": TAG_MAX_LENGTH}
-        )
-    if problems is not None:
-        problems.extend(found)
+    ]
+    problems.extend(found)
     if found:
         return None
-    return CardData(prompt=prompt, kind=kind, follow_up=follow_up, tags=tag_names)
+    return {**{name: form.cleaned_data[name] for name in Card.CONTENT_FIELDS}, "tags": names}
 
 
 def check_card_count(count, room, problems):
@@ -151,7 +183,7 @@ def parse_lines(text, room=None):
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        card = read_card(_("Line %(number)s") % {"number": number}, line, problems=problems)
+        card = read_card(_("Line %(number)s") % {"number": number}, {"prompt": line}, problems)
         if card:
             cards.append(card)
     check_card_count(len(cards), room, problems)
@@ -198,14 +230,7 @@ def parse_csv(text, room=None):
             continue
         # Our own export defused formulas with a leading apostrophe: read the text back.
         values = dict(zip(header, map(from_spreadsheet, row), strict=False))
-        card = read_card(
-            where,
-            values.get("prompt"),
-            values.get("kind"),
-            values.get("follow_up"),
-            values.get("tags"),
-            problems=problems,
-        )
+        card = read_card(where, values, problems)
         if card:
             cards.append(card)
     check_card_count(len(cards), room, problems)
@@ -214,16 +239,76 @@ def parse_csv(text, room=None):
     return cards
 
 
+def read_number(digits):
+    if len(digits) > NUMBER_MAX_DIGITS:
+        raise ImportProblems(
+            [_("The file holds a number %(count)s digits long.") % {"count": len(digits)}]
+        )
+    return int(digits)
+
+
+def json_type(value):
+    """The name a person who writes JSON knows the value's type by."""
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, list):
+        return _("a list")
+    if isinstance(value, dict):
+        return _("an object")
+    return _("text")
+
+
+def json_text(mapping, key, where, problems):
+    """The text at `key` ("" when missing or null); None, with a problem, for anything else."""
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(
+            _("%(where)s: “%(key)s” must be text, not %(type)s.")
+            % {"where": where, "key": key, "type": json_type(value)}
+        )
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON can spell half of a character pair (\ud800); no text field can store it.
+        problems.append(
+            _("%(where)s: “%(key)s” holds an escape (\\u…) that is not a character.")
+            % {"where": where, "key": key}
+        )
+        return None
+    return value
+
+
+def json_tags(mapping, where, problems):
+    """A list of tag names or one comma-separated text; None, with a problem, for anything else."""
+    tags = mapping.get("tags")
+    if not isinstance(tags, list):
+        return json_text(mapping, "tags", where, problems)
+    if not all(isinstance(name, str) for name in tags):
+        problems.append(_("%(where)s: “tags” must be a list of text.") % {"where": where})
+        return None
+    names = [json_text({"tags": name}, "tags", where, problems) for name in tags]
+    return None if None in names else names
+
+
 def parse_json(text):
     """A deck document as `export_json` writes it."""
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=read_number)
     except json.JSONDecodeError as error:
         raise ImportProblems(
             [
                 _("The file is not valid JSON: %(message)s at line %(line)s, column %(column)s.")
                 % {"message": error.msg, "line": error.lineno, "column": error.colno}
             ]
+        ) from None
+    except RecursionError:
+        raise ImportProblems(
+            [_("The file nests lists or objects too deeply to be a deck.")]
         ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ImportProblems(
@@ -233,57 +318,56 @@ def parse_json(text):
             ]
         )
     problems = []
-    if document.get("version") != FORMAT_VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:
+        shown = str(version)[:10] if isinstance(version, str | int | float) else json_type(version)
         problems.append(
             _("Version %(version)s of the deck format is not supported; use version %(ours)s.")
-            % {"version": str(document.get("version"))[:10], "ours": FORMAT_VERSION}
+            % {"version": shown, "ours": FORMAT_VERSION}
         )
-    deck = DeckData(
-        title=str(document.get("title") or "").strip(),
-        description=str(document.get("description") or "").strip(),
-        language=str(document.get("language") or "en").strip(),
-        tags=[str(name).strip() for name in document.get("tags") or [] if str(name).strip()],
-    )
-    if not deck.title:
-        problems.append(_("The deck has no title."))
-    elif len(deck.title) > TITLE_MAX_LENGTH:
-        problems.append(
-            _("The title is longer than %(limit)s characters.") % {"limit": TITLE_MAX_LENGTH}
+    deck, where = None, _("The deck")
+    values = {
+        name: json_text(document, name, where, problems)
+        for name in ["title", "description", "language"]
+    }
+    tags = json_tags(document, where, problems)
+    if None not in values.values() and tags is not None:
+        language = values["language"].strip() or "en"
+        form = forms.DeckForm(data={**values, "language": language, "tags": ""})
+        names = tag_names(tags)
+        problems += form_problems(form, DECK_MESSAGES)
+        problems += tag_problems(
+            names,
+            _("A tag of the deck is longer than %(limit)s characters.") % {"limit": TAG_MAX_LENGTH},
         )
-    if len(deck.description) > DESCRIPTION_MAX_LENGTH:
-        problems.append(
-            _("The description is longer than %(limit)s characters.")
-            % {"limit": DESCRIPTION_MAX_LENGTH}
-        )
-    if deck.language not in LANGUAGES:
-        problems.append(_("The language “%s” is not one we offer.") % deck.language[:10])
-    if any(len(name) > TAG_MAX_LENGTH for name in deck.tags):
-        problems.append(
-            _("A tag of the deck is longer than %(limit)s characters.") % {"limit": TAG_MAX_LENGTH}
-        )
+        if form.is_valid():
+            deck = DeckData(
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                language=form.cleaned_data["language"],
+                tags=names,
+            )
     cards = document.get("cards")
     if not isinstance(cards, list):
         problems.append(_("The deck has no list of “cards”."))
         cards = []
+    read = []
     for number, item in enumerate(cards, start=1):
         where = _("Card %(number)s") % {"number": number}
         if not isinstance(item, dict):
             problems.append(_("%(where)s is not a card object.") % {"where": where})
             continue
-        tags = item.get("tags") or []
-        card = read_card(
-            where,
-            str(item.get("prompt") or ""),
-            str(item.get("kind") or ""),
-            str(item.get("follow_up") or ""),
-            [str(name) for name in tags] if isinstance(tags, list) else str(tags),
-            problems=problems,
-        )
+        values = {name: json_text(item, name, where, problems) for name in Card.CONTENT_FIELDS}
+        values["tags"] = json_tags(item, where, problems)
+        if None in values.values():
+            continue
+        card = read_card(where, values, problems)
         if card:
-            deck.cards.append(card)
+            read.append(card)
     check_card_count(len(cards), settings.DECK_MAX_CARDS, problems)
     if problems:
         raise ImportProblems(problems)
+    deck.cards = read
     return deck
 
 
@@ -292,17 +376,7 @@ def parse_json(text):
 
 @transaction.atomic
 def append_cards(deck, cards):
-    position = deck.next_position()
-    for offset, data in enumerate(cards):
-        card = Card.objects.create(
-            deck=deck,
-            prompt=data.prompt,
-            kind=data.kind,
-            follow_up=data.follow_up,
-            position=position + offset,
-        )
-        if data.tags:
-            card.tags.set(data.tags)
+    deck.add_cards(cards)
     return deck
 
 

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from cxworkshop.ids import ID_PATTERN
 from decks import views
 
 app_name = "decks"
@@ -35,7 +36,7 @@ urlpatterns = [
     path("<slug:slug>/cards/<int:card_id>/edit/", views.card_edit, name="card-edit"),
     path("<slug:slug>/cards/<int:card_id>/delete/", views.card_delete, name="card-delete"),
     re_path(
-        r"^(?P<slug>[-\w]+)/cards/(?P<card_id>[0-9]+)/move/(?P<direction>up|down)/$",
+        rf"^(?P<slug>[-\w]+)/cards/(?P<card_id>{ID_PATTERN})/move/(?P<direction>up|down)/$",
         views.card_move,
         name="card-move",
     ),

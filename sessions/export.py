@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from cxworkshop.downloads import csv_text, markdown_quote
+from cxworkshop.downloads import csv_text, markdown_quote, markdown_text
 from sessions import screens
 
 CSV_COLUMNS = [
@@ -43,9 +43,10 @@ def as_csv(session):
 
 
 def as_markdown(session):
+    """The summary as Markdown; every value people typed is escaped (`markdown_text`)."""
     context = screens.summary_context(session)
     lines = [
-        f"# {session.title}",
+        f"# {markdown_text(session.title)}",
         "",
         _("Session %(code)s, %(date)s. %(people)s participants.")
         % {
@@ -57,7 +58,7 @@ def as_markdown(session):
     ]
     for card in context["cards"]:
         lines += [
-            f"## {card.shown_order}. {card.prompt}",
+            f"## {card.shown_order}. {markdown_text(card.prompt)}",
             "",
             _("%(count)s answers (%(percent)s%% of participants).")
             % {"count": card.answer_count, "percent": card.participation},
@@ -72,5 +73,6 @@ def as_markdown(session):
             if answer.is_withdrawn:
                 marks.append(_("withdrawn by its author: the memory is deleted"))
             suffix = f" ({', '.join(marks)})" if marks else ""
-            lines += [f"**{answer.author_label}**{suffix}:", "", markdown_quote(answer.text), ""]
+            name = markdown_text(answer.author_label)
+            lines += [f"**{name}**{suffix}:", "", markdown_quote(answer.text), ""]
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from decks.models import PROMPT_MAX_LENGTH
 from stories.models import Story, Valence
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -128,13 +129,7 @@ class LiveSession(models.Model):
         if session.is_shuffled:
             order = session.shuffled(order, 0)
         SessionCard.objects.bulk_create(
-            SessionCard(
-                session=session,
-                prompt=cards[index].prompt,
-                kind=cards[index].kind,
-                follow_up=cards[index].follow_up,
-                position=position,
-            )
+            SessionCard(session=session, position=position, **cards[index].content())
             for position, index in enumerate(order, start=1)
         )
         return session
@@ -345,9 +340,9 @@ class SessionCard(models.Model):
     """The session's own copy of a card, so editing the deck never changes a past session."""
 
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="cards")
-    prompt = models.CharField(max_length=300)
+    prompt = models.CharField(max_length=PROMPT_MAX_LENGTH)
     kind = models.CharField(max_length=10, default="question")
-    follow_up = models.CharField(max_length=300, blank=True)
+    follow_up = models.CharField(max_length=PROMPT_MAX_LENGTH, blank=True)
     position = models.PositiveIntegerField()
     shown_order = models.PositiveIntegerField(null=True, blank=True)
     is_skipped = models.BooleanField(default=False)

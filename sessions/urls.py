@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
+from cxworkshop.ids import ID_PATTERN
 from sessions import views
 from sessions.views import COMMANDS, MODERATION
 
@@ -16,15 +17,17 @@ urlpatterns = [
     path("live/<int:pk>/room/", views.room, name="room"),
     path("live/<int:pk>/summary/", views.summary, name="summary"),
     re_path(
-        r"^live/(?P<pk>[0-9]+)/summary\.(?P<file_format>csv|md)$",
+        rf"^live/(?P<pk>{ID_PATTERN})/summary\.(?P<file_format>csv|md)$",
         views.summary_export,
         name="summary-export",
     ),
     re_path(
-        rf"^live/(?P<pk>[0-9]+)/(?P<command>{commands})/$", views.session_command, name="command"
+        rf"^live/(?P<pk>{ID_PATTERN})/(?P<command>{commands})/$",
+        views.session_command,
+        name="command",
     ),
     re_path(
-        rf"^live/(?P<pk>[0-9]+)/answers/(?P<answer_id>[0-9]+)/(?P<action>{moderation})/$",
+        rf"^live/(?P<pk>{ID_PATTERN})/answers/(?P<answer_id>{ID_PATTERN})/(?P<action>{moderation})/$",
         views.answer_moderate,
         name="answer-moderate",
     ),

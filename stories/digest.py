@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from cxworkshop.downloads import markdown_quote
+from cxworkshop.downloads import markdown_quote, markdown_text
 
 
 def context(digest, request):
@@ -26,30 +26,33 @@ def as_html(digest, request):
 
 
 def as_markdown(digest, request):
-    lines = [f"# {digest.title}", ""]
+    """The digest as Markdown; every value people typed is escaped (`markdown_text`)."""
+    lines = [f"# {markdown_text(digest.title)}", ""]
     if digest.introduction:
-        lines += [digest.introduction, ""]
+        lines += [markdown_text(line) for line in digest.introduction.splitlines()] + [""]
     for story in context(digest, request)["stories"]:
         details = [story.author_label, formats.date_format(story.created_at)]
         if story.valence:
             details.append(story.get_valence_display())
         lines += [
-            f"## {story.prompt}",
+            f"## {markdown_text(story.prompt)}",
             "",
             markdown_quote(story.text),
             "",
-            f"*{' · '.join(str(detail) for detail in details)}* ({story.permalink})",
+            f"*{' · '.join(markdown_text(detail) for detail in details)}* ({story.permalink})",
             "",
         ]
         if story.share_with:
-            lines += [_("Would share it with: %(who)s") % {"who": story.share_with}, ""]
+            who = markdown_text(story.share_with)
+            lines += [_("Would share it with: %(who)s") % {"who": who}, ""]
     return "\n".join(lines)
 
 
 def as_eml(digest, request):
     """An unsent e-mail to open in a mail program, add recipients to and send."""
     message = EmailMultiAlternatives(
-        subject=digest.title,
+        # A title saved with a line break would be a header of its own: a subject is one line.
+        subject=" ".join(digest.title.split()),
         body=as_markdown(digest, request),
         from_email=settings.DEFAULT_FROM_EMAIL,
         headers={"X-Unsent": "1"},

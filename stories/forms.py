@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from cxworkshop.ids import IdChoicesField, IdField
 from cxworkshop.tags import BoundedTagField
 from stories import search
 from stories.models import Digest, Story, Valence
@@ -24,8 +25,8 @@ class ArchiveFilterForm(forms.Form):
     """The archive's search and filters. All in the URL, so a search can be shared."""
 
     q = forms.CharField(label=_("Search the stories"), required=False, max_length=QUERY_MAX_LENGTH)
-    deck = forms.IntegerField(label=_("Deck"), required=False, min_value=1)
-    session = forms.IntegerField(label=_("Session"), required=False, min_value=1)
+    deck = IdField(label=_("Deck"), required=False)
+    session = IdField(label=_("Session"), required=False)
     valence = forms.ChoiceField(
         label=_("Feeling"), required=False, choices=[("", _("Any")), *Valence.choices]
     )
@@ -52,6 +53,14 @@ class ArchiveFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+    def problems(self):
+        """Each filter that cannot be used, with its label, in words."""
+        return [
+            f"{self.fields[name].label}: {error}" if name in self.fields else error
+            for name, errors in self.errors.items()
+            for error in errors
+        ]
 
     @property
     def query(self):
@@ -121,7 +130,7 @@ class StoryCurationForm(forms.ModelForm):
 class DigestForm(forms.ModelForm):
     """A digest's title, the range it draws stories from, and the stories chosen."""
 
-    stories = forms.ModelMultipleChoiceField(
+    stories = IdChoicesField(
         label=_("Stories in this digest"),
         queryset=Story.objects.none(),
         required=False,
@@ -182,6 +191,13 @@ class DigestForm(forms.ModelForm):
         pks = in_range[: self.CANDIDATE_LIMIT] + chosen
         stories = Story.objects.published().filter(pk__in=pks).prefetch_related("tags")
         return stories.order_by("-created_at", "-id")
+
+    def clean_title(self):
+        # The title is the e-mail's subject: a line break there would start a header of its own.
+        title = self.cleaned_data["title"]
+        if "\n" in title or "\r" in title:
+            raise ValidationError(_("Keep the title on one line."), code="line_break")
+        return title
 
     def clean(self):
         return check_date_range(self, super().clean())

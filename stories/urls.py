@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
+from cxworkshop.ids import ID_PATTERN
 from stories import views
 
 app_name = "stories"
@@ -20,7 +21,7 @@ urlpatterns = [
     path("digests/<int:pk>/delete/", views.digest_delete, name="digest-delete"),
     path("digests/<int:pk>/newsletter/", views.digest_newsletter, name="digest-newsletter"),
     re_path(
-        r"^digests/(?P<pk>[0-9]+)/digest\.(?P<file_format>md|eml)$",
+        rf"^digests/(?P<pk>{ID_PATTERN})/digest\.(?P<file_format>md|eml)$",
         views.digest_download,
         name="digest-download",
     ),

@@ -5,7 +5,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,6 +121,11 @@ def story_curate(request, pk):
 @login_required
 def archive_export(request, file_format):
     form = ArchiveFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and not form.is_valid():
+        # A page can leave out a filter it cannot read and say so; a file would not say.
+        return HttpResponseBadRequest(
+            "\n".join(form.problems()), content_type="text/plain; charset=utf-8"
+        )
     stories = form.stories().published().select_related("session__deck")
     stories = stories.prefetch_related("tags").order_by("-created_at", "-id")
     stamp = timezone.localdate().isoformat()

@@ -1,12 +1,15 @@
 """Hostile input, generated: every form and import of the product gets arbitrary text (any
 unicode, control characters, NUL, right-to-left marks, megabyte-long values) and malformed
-JSON and CSV files. The answer is always a page (a form error or a clear 4xx), never a server
-error, and a rejected request changes nothing that was saved.
+JSON and CSV files; a deck file gets a value of every JSON type under every key, deep nesting,
+numbers of thousands of digits and lone surrogates; every id a URL, a filter or a form takes
+gets numbers no row can have. The answer is always a page (a form error or a clear 4xx), never
+a server error, and a rejected request changes nothing that was saved.
 
 Each example runs in a transaction that is rolled back, so every example starts from the
 same saved world.
 """
 
+import itertools
 import json
 from urllib.parse import quote
 
@@ -15,16 +18,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms import BaseForm
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
 from decks.models import Card, Deck
+from decks.transfer import CSV_COLUMNS
 from sessions.models import Answer, LiveSession, Participant
+from sessions.views import COMMANDS, MODERATION
 from stories.models import Digest, Story
 from tests.factories import StoryFactory, UserFactory
 from tests.live_sessions.conftest import start_session
+from tests.test_access import named_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,12 +72,60 @@ DECK_JSON = st.fixed_dictionaries(
 CSV_TEXT = st.lists(st.lists(TEXT, max_size=6), max_size=8).map(
     lambda rows: "\n".join(",".join(row) for row in rows)
 )
+# JSON can say what Python reads but cannot keep: a lone surrogate ("\\ud800", which
+# json.dumps writes as an escape), a number of thousands of digits, nesting deeper than
+# Python's recursion limit. Raw JSON text stands in the document where RAW_MARK is.
+RAW_MARK = "\x01raw\x01"
+RAW_JSON = st.one_of(
+    st.integers(min_value=21, max_value=6000).map(lambda digits: "9" * digits),
+    st.integers(min_value=900, max_value=60_000).map(lambda depth: "[" * depth + "]" * depth),
+    st.integers(min_value=900, max_value=60_000).map(
+        lambda depth: '{"a":' * depth + "1" + "}" * depth
+    ),
+    st.text(st.characters(categories=["Cs"]), min_size=1, max_size=3).map(json.dumps),
+)
+ANY_TEXT = st.one_of(TEXT, st.text(max_size=50))  # surrogates included
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | ANY_TEXT | st.just(RAW_MARK),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ANY_TEXT, inner, max_size=4),
+    max_leaves=12,
+)
+VALID_DECK = {
+    "format": "cx-workshop-deck",
+    "version": 1,
+    "title": "T",
+    "description": "",
+    "language": "en",
+    "tags": ["a"],
+    "cards": [{"prompt": "Q?", "kind": "memory", "follow_up": "", "tags": ["b"]}],
+}
+
+
+@st.composite
+def deck_with_a_wrong_value(draw):
+    """A valid deck document with one key, of the deck or of its card, set to any JSON value."""
+    document = json.loads(json.dumps(VALID_DECK))
+    where = draw(st.sampled_from([document, document["cards"][0]]))
+    key = draw(st.sampled_from([*where, *CSV_COLUMNS]))
+    where[key] = draw(ANY_JSON)
+    text = json.dumps(document).replace(json.dumps(RAW_MARK), draw(RAW_JSON))
+    return text.encode()
+
+
 FILE_BYTES = st.one_of(
     st.binary(max_size=2000),
     JSON_VALUE.map(lambda value: json.dumps(value).encode()),
     DECK_JSON.map(lambda value: json.dumps(value).encode()),
+    deck_with_a_wrong_value(),
+    RAW_JSON.map(str.encode),
     CSV_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")),
     st.just(b"\xff\xfe" + "title,prompt\n".encode("utf-16-le")),
+)
+# Ids no row can have, and some that rows do have.
+ID_TEXT = st.one_of(
+    st.sampled_from(["-1", "0", str(2**63), str(2**64), "9" * 20, "9" * 5000, "x", "1.5", ""]),
+    st.integers().map(str),
+    TEXT,
 )
 FILE_NAME = st.sampled_from(["deck.json", "deck.csv", "deck.JSON", "deck.txt", "deck", ".csv"])
 
@@ -253,3 +307,85 @@ def test_a_tag_too_long_is_a_form_error_everywhere(world):
         response = attempt(send)
         assert rejected(response)
         assert "characters" in response.content.decode()
+
+
+@EXAMPLES
+@given(document=deck_with_a_wrong_value())
+def test_deck_files_with_a_value_of_any_type_under_any_key(world, document):
+    _session, deck, _phone, facilitator, _curator, _story = world
+    upload = SimpleUploadedFile("deck.json", document)
+    attempt(lambda: facilitator.post(reverse("decks:deck-import"), {"file": upload}))
+
+
+# What the other arguments of a route that takes an id may be, to reach the id's lookup.
+ROUTE_ARGUMENTS = {
+    "file_format": ["csv", "md", "json", "eml"],
+    "command": list(COMMANDS),
+    "action": list(MODERATION),
+    "decision": ["approve"],
+    "direction": ["up"],
+}
+
+
+def id_urls(id_value, known):
+    """(name, URL) of every route of the product that takes an id, with `id_value` for it."""
+    for name, params in named_routes():
+        ids = [param for param in params if param == "pk" or param.endswith("_id")]
+        if not ids or name.startswith("admin:"):  # the admin's lookups are Django's own
+            continue
+        choices = [
+            [id_value] if param in ids else known.get(param) or ROUTE_ARGUMENTS[param]
+            for param in params
+        ]
+        for values in itertools.product(*choices):
+            try:
+                yield name, reverse(name, kwargs=dict(zip(params, values, strict=True)))
+            except NoReverseMatch:
+                continue
+            break
+
+
+def test_every_route_that_takes_an_id_is_swept():
+    urls = dict(id_urls("1", {"slug": ["deck"], "code": ["ABCDEF"], "token": ["t" * 22]}))
+    assert {"stories:story-detail", "stories:withdraw", "live_sessions:pick",
+            "live_sessions:answer-moderate", "decks:card-move"} <= set(urls)  # fmt: skip
+    assert len(urls) == len([name for name, params in named_routes() if not name.startswith(
+        "admin:") and any(param == "pk" or param.endswith("_id") for param in params)])  # fmt: skip
+
+
+@EXAMPLES
+@given(id_value=st.one_of(
+    st.sampled_from(["0", str(2**63 - 1), str(2**63), str(2**64), "9" * 20, "9" * 5000]),
+    st.integers(min_value=0).map(str)))  # fmt: skip
+def test_ids_in_urls(world, id_value):
+    session, deck, phone, facilitator, _curator, _story = world
+    token = Participant.objects.get(session=session).token
+    known = {"slug": [deck.slug], "code": [session.join_code], "token": [token]}
+    for name, url in id_urls(id_value, known):
+        client = phone if name.startswith("live_sessions:") and "/join/" in url else facilitator
+        if "token" in name or "/mine/" in url:
+            client = Client()
+        attempt(lambda client=client, url=url: client.get(url))
+        attempt(lambda client=client, url=url: client.post(url))
+
+
+@EXAMPLES
+@given(id_value=ID_TEXT)
+def test_ids_in_filters_and_forms(world, id_value):
+    session, deck, _phone, facilitator, _curator, story = world
+    filtered = [
+        reverse("stories:archive"),
+        reverse("stories:insights"),
+        reverse("stories:archive-export", args=["csv"]),
+        reverse("stories:archive-export", args=["json"]),
+    ]
+    for url, name in itertools.product(filtered, ["deck", "session"]):
+        attempt(lambda url=url, name=name: facilitator.get(url, {name: id_value}))
+    attempt(lambda: facilitator.get(reverse("decks:deck-preview", args=[deck.slug]),
+                                    {"card": id_value}))  # fmt: skip
+    attempt(lambda: facilitator.post(reverse("decks:cards-reorder", args=[deck.slug]),
+                                     {"card": [id_value]}))  # fmt: skip
+    digest, _created = Digest.objects.get_or_create(title="Kept", created_by=session.facilitator)
+    chosen = {"title": "T", "stories": [str(story.pk), id_value]}
+    attempt(lambda: facilitator.post(reverse("stories:digest-create"), chosen))
+    attempt(lambda: facilitator.post(reverse("stories:digest-edit", args=[digest.pk]), chosen))

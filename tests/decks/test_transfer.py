@@ -214,3 +214,68 @@ def test_imported_text_is_escaped_on_the_page(facilitator_client):
     page = facilitator_client.get(response.url).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+DECK = {"format": "cx-workshop-deck", "version": 1, "title": "T", "cards": [{"prompt": "Q?"}]}
+
+
+def with_card(**values):
+    return {**DECK, "cards": [{"prompt": "Q?", **values}]}
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({**DECK, "tags": 5}, "The deck: “tags” must be text, not a number."),
+        ({**DECK, "tags": True}, "The deck: “tags” must be text, not true or false."),
+        ({**DECK, "tags": ["a", 5]}, "The deck: “tags” must be a list of text."),
+        ({**DECK, "title": ["T"]}, "The deck: “title” must be text, not a list."),
+        ({**DECK, "description": {"a": 1}}, "The deck: “description” must be text, not an object."),
+        ({**DECK, "version": True}, "Version True of the deck format is not supported"),
+        (with_card(tags=False), "Card 1: “tags” must be text, not true or false."),
+        (with_card(prompt=42), "Card 1: “prompt” must be text, not a number."),
+        (with_card(kind=["memory"]), "Card 1: “kind” must be text, not a list."),
+        ({**DECK, "title": "\ud800"}, "The deck: “title” holds an escape (\\u…) that is not a"),
+        (with_card(tags=["\udfff"]), "Card 1: “tags” holds an escape (\\u…) that is not a"),
+        ({**DECK, "title": "a\x00b"}, "Title: Null characters are not allowed."),
+        (with_card(prompt="a\x00b"), "Card 1, Question: Null characters are not allowed."),
+        (with_card(tags=["a\x00b"]), "Card 1: Null characters are not allowed."),
+    ],
+)
+def test_a_json_deck_with_a_value_it_cannot_hold_is_explained_and_saves_nothing(
+    facilitator_client, document, message
+):
+    response = import_deck(facilitator_client, "deck.json", json.dumps(document))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Deck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "The file nests lists or objects too deeply to be a deck."),
+        ('{"format": "cx-workshop-deck", "version": ' + "1" * 5000 + "}",
+         "The file holds a number 5000 digits long."),
+    ],
+)  # fmt: skip
+def test_a_json_file_python_cannot_read_is_explained(facilitator_client, content, message):
+    response = import_deck(facilitator_client, "deck.json", content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Deck.objects.exists()
+
+
+def test_a_null_character_in_a_csv_is_a_problem_of_its_row(facilitator_client, rich_deck):
+    content = "prompt,follow_up\nFine?,\nBad\x00one?,\nFine too?,Why\x00?\n"
+    response = import_deck(facilitator_client, "cards.csv", content, title="Nulls")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Row 3, Question: Null characters are not allowed." in page
+    assert "Row 4, Follow-up prompt: Null characters are not allowed." in page
+    assert not Deck.objects.filter(title="Nulls").exists()
+    added = facilitator_client.post(
+        reverse("decks:cards-add-many", args=[rich_deck.slug]), {"file": upload("c.csv", content)}
+    )
+    assert added.status_code == 400
+    assert rich_deck.cards.count() == 2

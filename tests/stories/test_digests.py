@@ -138,3 +138,29 @@ def test_only_the_author_or_staff_change_a_digest(digest, other_client, curator_
 def test_digests_are_listed_for_everyone_signed_in(digest, other_client):
     page = other_client.get(reverse("stories:digest-list")).content.decode()
     assert "Week 47" in page
+
+
+def test_a_digest_title_on_two_lines_is_refused(facilitator_client):
+    response = facilitator_client.post(NEW, digest_data(title="Week 47\r\nBcc: all@example.com"))
+    assert "Keep the title on one line." in response.content.decode()
+    assert not Digest.objects.exists()
+
+
+def test_a_digest_saved_with_a_line_break_in_its_title_still_downloads_as_email(
+    facilitator_client,
+):
+    digest = Digest.objects.create(title="Week 47\r\nBcc: all@example.com")
+    response = facilitator_client.get(reverse("stories:digest-download", args=[digest.pk, "eml"]))
+    assert response.status_code == 200
+    message = email.message_from_bytes(response.content)
+    assert message["Subject"] == "Week 47 Bcc: all@example.com"
+    assert message["Bcc"] is None
+
+
+@pytest.mark.parametrize("story_id", ["99999999999999999999", str(2**63), "-1", "0", "x"])
+def test_a_story_number_that_cannot_exist_is_a_form_error(facilitator_client, story_id):
+    story = StoryFactory(created_at=days_ago(1))
+    response = facilitator_client.post(NEW, digest_data(stories=[str(story.pk), story_id]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["stories"]
+    assert not Digest.objects.exists()
