@@ -293,3 +293,5 @@ TAGGIT_CASE_INSENSITIVE = True
 # HTTP requests run in threads at most this many at a time per server process; the rest wait
 # their turn on the event loop (cxworkshop/concurrency.py).
 HTTP_CONCURRENCY = int(os.environ.get("CXW_HTTP_CONCURRENCY", "4"))
+# A request's body must have arrived within this many seconds before it takes a turn.
+HTTP_BODY_TIMEOUT = float(os.environ.get("CXW_HTTP_BODY_TIMEOUT", "60"))
