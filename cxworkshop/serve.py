@@ -2,6 +2,9 @@
 command line that `make run` and the tests' server processes (tests/e2e/appserver.py) share.
 
     python -m cxworkshop.serve --host 127.0.0.1 --port 8000
+
+What the server's logs may hold is settings.LOGGING's business (cxworkshop/logs.py), so it
+holds however Uvicorn is started.
 """
 
 import argparse

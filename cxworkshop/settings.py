@@ -281,11 +281,24 @@ LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")
 SIGNUP_RATE = os.environ.get("CXW_SIGNUP_RATE", "10/h")
 PASSWORD_RESET_RATE = os.environ.get("CXW_PASSWORD_RESET_RATE", "5/h")
 
+# No log line holds a room key, a token, a join code or a client address (cxworkshop/logs.py),
+# however the server is started.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "without_client_lines": {"()": "cxworkshop.logs.WithoutClientLines"},
+        "routes_for_paths": {"()": "cxworkshop.logs.RoutesForPaths"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "uvicorn.error": {"filters": ["without_client_lines"]},
+        # Every access line is a client's address and a URL: none is written.
+        "uvicorn.access": {"handlers": [], "propagate": False},
+        "django.request": {"filters": ["routes_for_paths"]},
+        "django.security.csrf": {"filters": ["routes_for_paths"]},
+    },
 }
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -1,12 +1,16 @@
 """The app as `make run` serves it (cxworkshop/serve.py, a real Uvicorn process), against
-clients that misbehave."""
+clients that misbehave, and what its logs say about the people in the room."""
 
 import contextlib
+import re
 import socket
+import tempfile
+import urllib.error
 import urllib.request
 
 import pytest
 from django.urls import reverse
+from websockets.sync.client import connect
 
 from sessions.models import Answer, LiveSession, Participant
 from tests.e2e.test_faults import AppServer, Phone
@@ -103,3 +107,50 @@ def test_an_upload_larger_than_any_form_takes_is_refused_before_it_is_read(serve
             assert answer.readline().startswith(b"HTTP/1.1 413 ")
             assert b"larger than the server accepts" in answer.read()
     assert not Participant.objects.exists()
+
+
+def cookies_of(phone):
+    (processor,) = (h for h in phone.opener.handlers if hasattr(h, "cookiejar"))
+    return list(processor.cookiejar)
+
+
+def test_the_log_holds_no_room_key_token_or_client_address(served, live_session):
+    with tempfile.TemporaryFile() as log:
+        server = served(output=log)
+        origin = {"origin": server.url}
+        join_path = reverse("live_sessions:join", args=[live_session.join_code])
+        phone = Phone(server.url)
+        status, _page = phone.post(
+            join_path, {"csrfmiddlewaretoken": phone.csrf(join_path), "display_name": "Ana"}
+        )
+        assert status == 200
+        participant = Participant.objects.get()
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies_of(phone))
+        room_url = f"ws://127.0.0.1:{server.port}/ws/live/{live_session.pk}/room/"
+        phone_url = f"ws://127.0.0.1:{server.port}/ws/join/{live_session.join_code}/"
+        with (
+            connect(f"{room_url}?key={live_session.room_key}", additional_headers=origin) as room,
+            connect(phone_url, additional_headers={**origin, "cookie": cookies}) as phone_socket,
+        ):
+            assert room.recv(timeout=WITHIN)  # the room's state: accepted
+            assert phone_socket.recv(timeout=WITHIN)
+            clients = [ws.socket.getsockname() for ws in (room, phone_socket)]
+        # Refused requests, which Django warns about, naming the path.
+        status, _page = phone.post(f"/stories/mine/{participant.token}/1/withdraw/", {})
+        assert status == 403
+        unknown_link = f"{server.url}/stories/mine/{participant.token}x/"
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(unknown_link, timeout=WITHIN)
+        server.stop()
+        log.seek(0)
+        written = log.read().decode()
+
+    assert "Application startup complete" in written  # the log was captured
+    for secret in [live_session.room_key, participant.token, live_session.join_code]:
+        assert secret not in written
+    for cookie in cookies_of(phone):
+        assert cookie.value not in written
+    for host, port in clients:
+        assert f"{host}:{port}" not in written
+    # The server's own address is in its "running on http://…" line; no other address is.
+    assert not re.findall(r"(?<!//)127\.0\.0\.1", written)
