@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "template_partials",
     "taggit",
     "csp",
+    "cxworkshop.apps.CXWorkshopConfig",
     "accounts",
     "decks",
     "sessions.apps.LiveSessionsConfig",
