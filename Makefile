@@ -21,8 +21,7 @@ run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py load_starter_decks
 	@$(RUN_ENV) $(PY) manage.py demo_facilitator
 	@$(PYTHON) -m cxworkshop.network banner $(HOST) $(PORT)
-	@$(RUN_ENV) exec $(VENV)/bin/uvicorn cxworkshop.asgi:application --host $(HOST) --port $(PORT) \
-		--proxy-headers --backlog 2048 --no-access-log
+	@$(RUN_ENV) exec $(PY) -m cxworkshop.serve --host $(HOST) --port $(PORT)
 
 dev: $(VENV)/.installed-dev
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0

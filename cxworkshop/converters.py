@@ -1,7 +1,6 @@
 """URL parts that are looked up in the database match only what they can be, so a link with
-anything else in it (a NUL byte, which PostgreSQL refuses in text) is a plain 404."""
-
-from django.urls import register_converter
+anything else in it (a NUL byte, which PostgreSQL refuses in text) is a plain 404.
+cxworkshop/apps.py registers them as <joincode:> and <token:>."""
 
 
 class JoinCodeConverter:
@@ -21,7 +20,3 @@ class TokenConverter(JoinCodeConverter):
     """A `secrets.token_urlsafe` value: a participant's private link."""
 
     regex = "[0-9A-Za-z_-]{1,64}"
-
-
-register_converter(JoinCodeConverter, "joincode")
-register_converter(TokenConverter, "token")

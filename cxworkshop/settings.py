@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "template_partials",
     "taggit",
     "csp",
+    "cxworkshop.apps.CXWorkshopConfig",
     "accounts",
     "decks",
     "sessions.apps.LiveSessionsConfig",
@@ -281,11 +282,24 @@ LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")
 SIGNUP_RATE = os.environ.get("CXW_SIGNUP_RATE", "10/h")
 PASSWORD_RESET_RATE = os.environ.get("CXW_PASSWORD_RESET_RATE", "5/h")
 
+# No log line holds a room key, a token, a join code or a client address (cxworkshop/logs.py),
+# however the server is started.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "without_client_lines": {"()": "cxworkshop.logs.WithoutClientLines"},
+        "routes_for_paths": {"()": "cxworkshop.logs.RoutesForPaths"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "uvicorn.error": {"filters": ["without_client_lines"]},
+        # Every access line is a client's address and a URL: none is written.
+        "uvicorn.access": {"handlers": [], "propagate": False},
+        "django.request": {"filters": ["routes_for_paths"]},
+        "django.security.csrf": {"filters": ["routes_for_paths"]},
+    },
 }
 
 TAGGIT_CASE_INSENSITIVE = True
@@ -293,3 +307,5 @@ TAGGIT_CASE_INSENSITIVE = True
 # HTTP requests run in threads at most this many at a time per server process; the rest wait
 # their turn on the event loop (cxworkshop/concurrency.py).
 HTTP_CONCURRENCY = int(os.environ.get("CXW_HTTP_CONCURRENCY", "4"))
+# A request's body must have arrived within this many seconds before it takes a turn.
+HTTP_BODY_TIMEOUT = float(os.environ.get("CXW_HTTP_BODY_TIMEOUT", "60"))

@@ -1,6 +1,5 @@
 from django.urls import path
 
-import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
 from sessions import consumers
 
 websocket_urlpatterns = [

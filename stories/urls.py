@@ -1,6 +1,5 @@
 from django.urls import path, re_path
 
-import cxworkshop.converters  # noqa: F401 - registers <joincode:> and <token:>
 from cxworkshop.ids import ID_PATTERN
 from stories import views
 

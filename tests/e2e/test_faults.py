@@ -56,7 +56,8 @@ test_database_url.__test__ = False  # a helper, not a test
 
 
 class AppServer:
-    """`uvicorn cxworkshop.asgi:application` on a fixed port, to kill and start again."""
+    """The app served as `make run` serves it (cxworkshop/serve.py), on a fixed port, to kill and
+    start again."""
 
     def __init__(self, **env):
         self.port = free_port()
@@ -72,13 +73,16 @@ class AppServer:
             self.env.pop("REDIS_URL", None)
         self.process = None
 
-    def start(self):
-        command = [
-            str(Path(sys.executable).parent / "uvicorn"),
-            "cxworkshop.asgi:application",
-            "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+    def start(self, output=None):
+        """Serve as `make run` does; what the server writes goes to `output` (a file) if given."""
+        command = [sys.executable, "-m", "cxworkshop.serve", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:

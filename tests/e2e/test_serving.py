@@ -1,0 +1,156 @@
+"""The app as `make run` serves it (cxworkshop/serve.py, a real Uvicorn process), against
+clients that misbehave, and what its logs say about the people in the room."""
+
+import contextlib
+import re
+import socket
+import tempfile
+import urllib.error
+import urllib.request
+
+import pytest
+from django.urls import reverse
+from websockets.sync.client import connect
+
+from sessions.models import Answer, LiveSession, Participant
+from tests.e2e.test_faults import AppServer, Phone
+from tests.factories import CardFactory, DeckFactory, UserFactory
+
+pytestmark = pytest.mark.slow
+
+STALLED = 6  # more than the server's HTTP_CONCURRENCY (4) turns
+WITHIN = 60  # seconds: generous, so that a server that hangs fails the test instead
+
+
+@pytest.fixture
+def served(transactional_db):
+    servers = []
+
+    def start(output=None, **env):
+        server = AppServer(**env).start(output)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def live_session(transactional_db):
+    owner = UserFactory()
+    deck = DeckFactory(owner=owner)
+    CardFactory(deck=deck, prompt="What made you smile?")
+    session = LiveSession.start(deck, owner, join_base_url="http://testserver", is_shuffled=False)
+    session.reveal_next()
+    return session
+
+
+def stalled_upload(server, path):
+    """A client that starts a form POST of 100,000 bytes, sends a hundred, then nothing."""
+    client = socket.create_connection(("127.0.0.1", server.port), timeout=WITHIN)
+    client.sendall(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+        + b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\n"
+        + b"display_name=" + b"x" * 87
+    )  # fmt: skip
+    return client
+
+
+def join_and_answer(server, session, text):
+    join_path = reverse("live_sessions:join", args=[session.join_code])
+    phone = Phone(server.url)
+    status, _page = phone.post(
+        join_path, {"csrfmiddlewaretoken": phone.csrf(join_path), "display_name": "Ana"}
+    )
+    assert status == 200
+    return phone.post(
+        reverse("live_sessions:answer", args=[session.join_code]),
+        {"csrfmiddlewaretoken": phone.csrf(join_path), "text": text},
+    )
+
+
+def test_stalled_uploads_leave_pages_joins_and_answers_working(served, live_session):
+    server = served(CXW_HTTP_BODY_TIMEOUT="3600")  # the stalled clients keep their connections
+    join_path = reverse("live_sessions:join", args=[live_session.join_code])
+    with contextlib.ExitStack() as stalled:
+        for _ in range(STALLED):
+            stalled.enter_context(stalled_upload(server, join_path))
+
+        with urllib.request.urlopen(f"{server.url}/healthz", timeout=WITHIN) as health:
+            assert health.status == 200
+        status, _page = join_and_answer(server, live_session, "Still served")
+        assert status == 200
+        assert Answer.objects.get().text == "Still served"
+
+
+def test_a_stalled_upload_is_answered_408_and_closed(served, live_session):
+    server = served(CXW_HTTP_BODY_TIMEOUT="1")
+    join_path = reverse("live_sessions:join", args=[live_session.join_code])
+    with contextlib.ExitStack() as stalled:
+        clients = [stalled.enter_context(stalled_upload(server, join_path)) for _ in range(STALLED)]
+        for client in clients:
+            with client.makefile("rb") as answer:
+                assert answer.readline().startswith(b"HTTP/1.1 408 ")
+                assert b"connection: close\r\n" in answer.read().lower()  # to the end: closed
+    assert not Participant.objects.exists()
+
+
+def test_an_upload_larger_than_any_form_takes_is_refused_before_it_is_read(served, live_session):
+    server = served()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WITHIN) as client:
+        client.sendall(
+            f"POST /join/{live_session.join_code}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
+            + b"Content-Length: 100000000\r\n\r\n"
+        )
+        with client.makefile("rb") as answer:
+            assert answer.readline().startswith(b"HTTP/1.1 413 ")
+            assert b"larger than the server accepts" in answer.read()
+    assert not Participant.objects.exists()
+
+
+def cookies_of(phone):
+    (processor,) = (h for h in phone.opener.handlers if hasattr(h, "cookiejar"))
+    return list(processor.cookiejar)
+
+
+def test_the_log_holds_no_room_key_token_or_client_address(served, live_session):
+    with tempfile.TemporaryFile() as log:
+        server = served(output=log)
+        origin = {"origin": server.url}
+        join_path = reverse("live_sessions:join", args=[live_session.join_code])
+        phone = Phone(server.url)
+        status, _page = phone.post(
+            join_path, {"csrfmiddlewaretoken": phone.csrf(join_path), "display_name": "Ana"}
+        )
+        assert status == 200
+        participant = Participant.objects.get()
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies_of(phone))
+        room_url = f"ws://127.0.0.1:{server.port}/ws/live/{live_session.pk}/room/"
+        phone_url = f"ws://127.0.0.1:{server.port}/ws/join/{live_session.join_code}/"
+        with (
+            connect(f"{room_url}?key={live_session.room_key}", additional_headers=origin) as room,
+            connect(phone_url, additional_headers={**origin, "cookie": cookies}) as phone_socket,
+        ):
+            assert room.recv(timeout=WITHIN)  # the room's state: accepted
+            assert phone_socket.recv(timeout=WITHIN)
+            clients = [ws.socket.getsockname() for ws in (room, phone_socket)]
+        # Refused requests, which Django warns about, naming the path.
+        status, _page = phone.post(f"/stories/mine/{participant.token}/1/withdraw/", {})
+        assert status == 403
+        unknown_link = f"{server.url}/stories/mine/{participant.token}x/"
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(unknown_link, timeout=WITHIN)
+        server.stop()
+        log.seek(0)
+        written = log.read().decode()
+
+    assert "Application startup complete" in written  # the log was captured
+    for secret in [live_session.room_key, participant.token, live_session.join_code]:
+        assert secret not in written
+    for cookie in cookies_of(phone):
+        assert cookie.value not in written
+    for host, port in clients:
+        assert f"{host}:{port}" not in written
+    # The server's own address is in its "running on http://…" line; no other address is.
+    assert not re.findall(r"(?<!//)127\.0\.0\.1", written)
