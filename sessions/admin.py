@@ -27,7 +27,17 @@ class AnswerAdmin(admin.ModelAdmin):
     list_display = ("__str__", "author", "is_private", "is_hidden", "archive_consent")
     list_filter = ("is_private", "is_hidden", "archive_consent", "valence")
     search_fields = ("text", "session_card__prompt")
-    raw_id_fields = ("session_card", "participant")
+    # The participant's words and consent are theirs; a story made from them changes only
+    # through stories.sharing.
+    readonly_fields = (
+        "session_card",
+        "participant",
+        "text",
+        "is_private",
+        "valence",
+        "share_with",
+        "archive_consent",
+    )
 
     @admin.display(description=_("author"))
     def author(self, answer):

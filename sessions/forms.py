@@ -11,6 +11,7 @@ from sessions.models import (
     LiveSession,
     normalize_join_code,
 )
+from stories import sharing
 from stories.models import Valence
 
 
@@ -123,6 +124,5 @@ class AnswerForm(forms.ModelForm):
         answer = super().save(commit=False)
         answer.session_card = self.card
         answer.participant = self.participant
-        answer.save()
-        answer.sync_story()
+        sharing.save_answer(answer)
         return answer

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from stories import sharing
 from stories.models import Digest, Story
 
 
@@ -35,7 +36,16 @@ class StoryAdmin(admin.ModelAdmin):
         "session",
         "created_at",
     )
-    readonly_fields = ("text", "prompt", "share_with", "author_name", "session", "created_at")
+    # Status changes through the actions, so hiding and showing follow stories.sharing.
+    readonly_fields = (
+        "text",
+        "prompt",
+        "share_with",
+        "author_name",
+        "status",
+        "session",
+        "created_at",
+    )
     actions = ["hide", "show", "feature", "unfeature"]
 
     @admin.display(description=_("author"), ordering="author_name")
@@ -45,12 +55,12 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hide the selected stories"))
     def hide(self, request, queryset):
         for story in queryset.exclude(status=Story.Status.WITHDRAWN):
-            story.set_hidden(True)
+            sharing.hide(story)
 
     @admin.action(description=_("Show the selected stories again"))
     def show(self, request, queryset):
         for story in queryset.filter(status=Story.Status.HIDDEN):
-            story.set_hidden(False)
+            sharing.hide(story, hidden=False)
 
     @admin.action(description=_("Feature the selected stories"))
     def feature(self, request, queryset):
