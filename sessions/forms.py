@@ -124,5 +124,8 @@ class AnswerForm(forms.ModelForm):
         answer = super().save(commit=False)
         answer.session_card = self.card
         answer.participant = self.participant
+        if "text" in self.changed_data:
+            # The facilitator spotlit the words they read; new words wait for a new spotlight.
+            answer.is_spotlighted = False
         sharing.save_answer(answer)
         return answer
