@@ -46,6 +46,11 @@ def outcome(answer):
     return Outcome.ANONYMOUS
 
 
+def contradicts(is_private, consent):
+    """Whether a participant asked for both: only for the facilitator, and into the archive."""
+    return is_private and consent in SHARED
+
+
 @transaction.atomic
 def save_answer(answer):
     """Save a participant's answer and bring its story in line with their consent."""

@@ -233,3 +233,29 @@ def test_sending_the_same_words_again_keeps_the_spotlight(phone, first_card_up, 
     )
     ana.post(answer_url(first_card_up), {"text": "Kept in the light"})
     assert "Kept in the light" in spotlight_on_the_room(facilitator_client, first_card_up)
+
+
+def test_a_memory_both_private_and_shared_is_refused_with_what_goes_where(phone, live_session):
+    memory_card_up(live_session)
+    ana = phone(live_session)
+    response = share_memory(ana, live_session, "named", is_private="on")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "only the facilitator sees this memory, and it never goes into the story archive" in (
+        page
+    )
+    assert "untick “Only for the facilitator”" in page
+    assert not Answer.objects.exists()
+    assert not Story.objects.exists()
+    share_memory(ana, live_session, "none", is_private="on")
+    answer = Answer.objects.get()
+    assert (answer.is_private, answer.archive_consent) == (True, "none")
+    assert not Story.objects.exists()
+
+
+def test_the_phone_says_a_private_memory_stays_out_of_the_archive(phone, live_session):
+    memory_card_up(live_session)
+    page = phone(live_session).get(reverse("live_sessions:join", args=[live_session.join_code]))
+    assert "A memory only for the facilitator stays with them and never goes into the archive." in (
+        page.content.decode()
+    )

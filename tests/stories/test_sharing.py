@@ -1,6 +1,9 @@
 """What a memory shares: the rules of stories.sharing, through the phone, the moderation
 buttons and the session's exports."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -50,3 +53,41 @@ def test_the_author_can_still_withdraw_a_hidden_story(phone, session_with_memory
     story.refresh_from_db()
     assert (story.status, story.text, story.author_name) == (Story.Status.WITHDRAWN, "", "")
     assert Answer.objects.get().text == ""
+
+
+def exported(client, session):
+    url = reverse("live_sessions:summary-export", args=[session.pk, "csv"])
+    rows = csv.DictReader(io.StringIO(client.get(url).content.decode()))
+    by_name = {row["participant"]: row["archive_consent"] for row in rows}
+    url = reverse("live_sessions:summary-export", args=[session.pk, "md"])
+    return by_name, client.get(url).content.decode()
+
+
+def test_the_session_exports_record_what_became_of_each_memory(
+    phone, session_with_memory, facilitator_client
+):
+    answer_as(phone(session_with_memory, "Ana"), session_with_memory, "named")
+    answer_as(phone(session_with_memory, "Bo"), session_with_memory, "none")
+    answer_as(phone(session_with_memory, "Cy"), session_with_memory, "none", is_private="on")
+    # Saved before the form refused a private memory with consent to share it.
+    Answer.objects.filter(participant__display_name="Cy").update(archive_consent="named")
+    by_name, markdown = exported(facilitator_client, session_with_memory)
+    assert by_name == {"Ana": "named", "Bo": "none", "Cy": "private"}
+    assert "**Ana** (archive: shared with their name):" in markdown
+    assert "**Bo** (archive: not shared):" in markdown
+    assert "**Cy** (only for the facilitator, archive: not shared (private)):" in markdown
+
+
+def test_someone_who_joined_without_a_name_is_recorded_as_sharing_anonymously(
+    phone, facilitator, facilitator_client
+):
+    from tests.live_sessions.conftest import start_session
+
+    session = start_session(facilitator, anonymous_allowed=True)
+    session.reveal_next()
+    session.reveal_next()
+    answer_as(phone(session, ""), session, "named")
+    assert Story.objects.get().author_name == ""
+    by_name, markdown = exported(facilitator_client, session)
+    assert list(by_name.values()) == ["anonymous"]
+    assert "archive: shared anonymously" in markdown
