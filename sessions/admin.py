@@ -24,7 +24,7 @@ class LiveSessionAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "author", "is_private", "is_hidden", "archive_consent")
+    list_display = ("excerpt", "author", "is_private", "is_hidden", "archive_consent")
     list_filter = ("is_private", "is_hidden", "archive_consent", "valence")
     search_fields = ("text", "session_card__prompt")
     # The participant's words and consent are theirs; a story made from them changes only
@@ -38,6 +38,10 @@ class AnswerAdmin(admin.ModelAdmin):
         "share_with",
         "archive_consent",
     )
+
+    @admin.display(description=_("answer"))
+    def excerpt(self, answer):
+        return answer.text[:60]
 
     @admin.display(description=_("author"))
     def author(self, answer):

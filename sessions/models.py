@@ -428,7 +428,8 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return self.text[:60]
+        # A number, not the words: the admin's log keeps this name after they are erased.
+        return _("Answer %(number)s") % {"number": self.pk}
 
     @property
     def author_label(self):

@@ -11,7 +11,7 @@ from stories.models import Digest, Story
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__",
+        "memory",
         "author",
         "valence",
         "cx_level",
@@ -47,6 +47,17 @@ class StoryAdmin(admin.ModelAdmin):
         "created_at",
     )
     actions = ["hide", "show", "feature", "unfeature"]
+
+    def delete_model(self, request, story):
+        sharing.delete(story)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            sharing.delete(story)
+
+    @admin.display(description=_("memory"))
+    def memory(self, story):
+        return story.text[:60] or _("(withdrawn)")
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, story):

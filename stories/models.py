@@ -122,7 +122,8 @@ class Story(models.Model):
         ]
 
     def __str__(self):
-        return self.text[:60] or str(_("(withdrawn)"))
+        # A number, not the memory: the admin's log keeps this name after the words are erased.
+        return _("Story %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", args=[self.pk])

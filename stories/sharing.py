@@ -7,18 +7,25 @@ The privacy rules live here, once:
 - a story shared anonymously (or by someone who joined without a name) stores no name;
 - a story a moderator hid stays hidden whatever its author does, until a moderator shows
   it again; the author can still withdraw it;
-- withdrawal erases the words everywhere: the story, the answer behind it and the search
-  index.
+- withdrawal, and staff deleting a story, erase the words everywhere: the story, the answer
+  behind it, the search index, and on SQLite the database files themselves (settings turn
+  `secure_delete` on for every connection; the write-ahead log is emptied after each
+  erasure). The admin's log never held them: it names stories and answers by number.
+  PostgreSQL drops the row at once; the space it held is reclaimed by its next VACUUM.
 
-`sessions` calls this module when an answer is saved; this module knows the
+`sessions` calls this module when an answer is saved or deleted; this module knows the
 answer only through the story's foreign key and never calls back into `sessions`.
 """
 
-from django.db import models, transaction
+import logging
+
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from stories import search
 from stories.models import Consent, Story
+
+logger = logging.getLogger(__name__)
 
 SHARED = (Consent.NAMED, Consent.ANONYMOUS)
 
@@ -99,6 +106,21 @@ def withdraw(story):
     return story
 
 
+@transaction.atomic
+def delete(story):
+    """Staff delete a story: its words go from everywhere, as when its author withdraws it."""
+    _erase_answer(story)
+    story.delete()
+    search.forget_deleted_text()
+
+
+def answer_deleted(sender, instance, **kwargs):
+    """An answer deleted with its session, participant or facilitator: its row goes, and with
+    it every trace on disk. A story made from it keeps its words (the author consented, and
+    can still withdraw it by their link)."""
+    transaction.on_commit(checkpoint)
+
+
 def _erase_story(story):
     story.text = ""
     story.share_with = ""
@@ -107,6 +129,7 @@ def _erase_story(story):
     story.is_featured = False
     story.save()
     story.tags.clear()
+    transaction.on_commit(checkpoint)
     search.forget_deleted_text()
 
 
@@ -121,3 +144,19 @@ def _erase_answer(story):
     answer.save(
         update_fields=["archive_consent", "text", "share_with", "is_spotlighted", "updated_at"]
     )
+    transaction.on_commit(checkpoint)
+
+
+def checkpoint():
+    """Copy SQLite's write-ahead log into the database and truncate it to nothing.
+
+    Until then the -wal file keeps the pages as they were before the erasure. A reader in the
+    middle of a query can hold the log back; the next erasure's checkpoint then empties it.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        busy, _pages, _copied = cursor.fetchone()
+    if busy:
+        logger.warning("A reader held SQLite's write-ahead log; it is emptied at the next erasure.")

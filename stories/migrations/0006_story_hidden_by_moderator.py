@@ -9,6 +9,19 @@ def remember_hidden_stories(apps, schema_editor):
     Story.objects.filter(status="hidden").update(hidden_by_moderator=True)
 
 
+def forget_words_in_the_admin_log(apps, schema_editor):
+    """The admin's log named stories and answers by their first words, and kept them after the
+    words were erased; it names them by number now."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    LogEntry = apps.get_model("admin", "LogEntry")
+    kinds = ContentType.objects.filter(
+        app_label__in=["stories", "live_sessions"], model__in=["story", "answer"]
+    )
+    for entry in LogEntry.objects.filter(content_type__in=kinds):
+        entry.object_repr = f"{entry.content_type.model.capitalize()} {entry.object_id}"
+        entry.save(update_fields=["object_repr"])
+
+
 def rebuild_sqlite_search(apps, schema_editor):
     """SQLite rebuilt stories_story to add the column, dropping the search triggers."""
     if schema_editor.connection.vendor == "sqlite":
@@ -19,6 +32,8 @@ def rebuild_sqlite_search(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("stories", "0005_story_author_token"),
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -29,4 +44,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(rebuild_sqlite_search, rebuild_sqlite_search),
         migrations.RunPython(remember_hidden_stories, migrations.RunPython.noop),
+        migrations.RunPython(forget_words_in_the_admin_log, migrations.RunPython.noop),
     ]
