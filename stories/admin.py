@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin
 from taggit.models import Tag
@@ -47,6 +48,12 @@ class StoryAdmin(admin.ModelAdmin):
         "created_at",
     )
     actions = ["hide", "show", "feature", "unfeature"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """No filter in the address leads from a story to its answer or its author's link."""
+        if lookup.split(LOOKUP_SEP)[0] in {"answer", "answer_id", "author_token"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def delete_model(self, request, story):
         sharing.delete(story)
