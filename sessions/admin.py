@@ -1,4 +1,8 @@
+"""The admin of live sessions. A memory shared anonymously never meets a name here: no page,
+filter, search or lookup joins an anonymous answer to its participant."""
+
 from django.contrib import admin
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Answer, LiveSession, Participant
@@ -9,6 +13,7 @@ class ParticipantInline(admin.TabularInline):
     fields = ("display_name", "turn_position", "joined_at")
     readonly_fields = ("joined_at",)
     extra = 0
+    show_change_link = False
 
 
 @admin.register(LiveSession)
@@ -24,14 +29,34 @@ class LiveSessionAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "author", "is_private", "is_hidden", "archive_consent")
+    list_display = ("excerpt", "author", "is_private", "is_hidden", "archive_consent")
     list_filter = ("is_private", "is_hidden", "archive_consent", "valence")
     search_fields = ("text", "session_card__prompt")
-    raw_id_fields = ("session_card", "participant")
+    # The participant's words and consent are theirs; a story made from them changes only
+    # through stories.sharing.
+    readonly_fields = (
+        "session_card",
+        "participant",
+        "text",
+        "is_private",
+        "valence",
+        "share_with",
+        "archive_consent",
+    )
+
+    @admin.display(description=_("answer"))
+    def excerpt(self, answer):
+        return answer.text[:60]
 
     @admin.display(description=_("author"))
     def author(self, answer):
         return answer.author_label
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """No filter in the address selects a participant's answers."""
+        if lookup.split(LOOKUP_SEP)[0] in {"participant", "participant_id"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_fields(self, request, answer=None):
         """An answer shared anonymously does not lead to its participant."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from cxworkshop.downloads import csv_text, markdown_quote, markdown_text
 from sessions import screens
+from stories import sharing
 
 CSV_COLUMNS = [
     "card_number",
@@ -35,7 +36,8 @@ def as_csv(session):
                     "yes" if answer.is_hidden else "no",
                     answer.valence,
                     answer.share_with,
-                    answer.archive_consent,
+                    # What happened, not what was asked: a private memory was never shared.
+                    sharing.outcome(answer),
                     answer.updated_at.isoformat(timespec="seconds"),
                 ]
             )
@@ -72,6 +74,8 @@ def as_markdown(session):
                 marks.append(_("hidden"))
             if answer.is_withdrawn:
                 marks.append(_("withdrawn by its author: the memory is deleted"))
+            elif card.is_memory:
+                marks.append(_("archive: %(outcome)s") % {"outcome": sharing.outcome(answer).label})
             suffix = f" ({', '.join(marks)})" if marks else ""
             name = markdown_text(answer.author_label)
             lines += [f"**{name}**{suffix}:", "", markdown_quote(answer.text), ""]

@@ -11,6 +11,7 @@ from sessions.models import (
     LiveSession,
     normalize_join_code,
 )
+from stories import sharing
 from stories.models import Valence
 
 
@@ -102,6 +103,9 @@ class AnswerForm(forms.ModelForm):
             self.fields["valence"].choices = Valence.choices
             self.fields["valence"].required = False
             self.fields["archive_consent"].required = False
+            self.fields["archive_consent"].help_text = _(
+                "A memory only for the facilitator stays with them and never goes into the archive."
+            )
             self.fields["archive_consent"].choices = [
                 choice for choice in Answer.Consent.choices if choice[0] != Answer.Consent.WITHDRAWN
             ]
@@ -111,6 +115,23 @@ class AnswerForm(forms.ModelForm):
 
     def clean_archive_consent(self):
         return self.cleaned_data.get("archive_consent") or Answer.Consent.NONE
+
+    def clean(self):
+        cleaned = super().clean()
+        if sharing.contradicts(cleaned.get("is_private"), cleaned.get("archive_consent")):
+            self.add_error(
+                "archive_consent",
+                forms.ValidationError(
+                    _(
+                        "Choose one: “Only for the facilitator” means only the facilitator sees "
+                        "this memory, and it never goes into the story archive. To share it in "
+                        "the archive, untick “Only for the facilitator” (the room then sees it "
+                        "too). To keep it private, answer “No” here."
+                    ),
+                    code="private_and_shared",
+                ),
+            )
+        return cleaned
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
@@ -123,6 +144,8 @@ class AnswerForm(forms.ModelForm):
         answer = super().save(commit=False)
         answer.session_card = self.card
         answer.participant = self.participant
-        answer.save()
-        answer.sync_story()
+        if "text" in self.changed_data:
+            # The facilitator spotlit the words they read; new words wait for a new spotlight.
+            answer.is_spotlighted = False
+        sharing.save_answer(answer)
         return answer

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import PROMPT_MAX_LENGTH
-from stories.models import Story, Valence
+from stories.models import Consent, Valence
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH = 6
@@ -399,11 +399,8 @@ class Participant(models.Model):
 
 
 class Answer(models.Model):
-    class Consent(models.TextChoices):
-        NONE = "none", _("No, keep it in this room")
-        NAMED = "named", _("Yes, with my name")
-        ANONYMOUS = "anonymous", _("Yes, anonymously")
-        WITHDRAWN = "withdrawn", _("Shared, then withdrawn")
+    # What may become of a memory is the archive's rule (stories.sharing).
+    Consent = Consent
 
     session_card = models.ForeignKey(SessionCard, on_delete=models.CASCADE, related_name="answers")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
@@ -426,7 +423,8 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return self.text[:60]
+        # A number, not the words: the admin's log keeps this name after they are erased.
+        return _("Answer %(number)s") % {"number": self.pk}
 
     @property
     def author_label(self):
@@ -438,40 +436,3 @@ class Answer(models.Model):
     @property
     def is_withdrawn(self):
         return self.archive_consent == self.Consent.WITHDRAWN
-
-    def withdraw_story(self):
-        """The author takes their memory back: erased from the archive and from this answer."""
-        self.archive_consent = self.Consent.WITHDRAWN
-        self.text = ""
-        self.share_with = ""
-        self.save(update_fields=["archive_consent", "text", "share_with", "updated_at"])
-        self.sync_story()
-
-    def sync_story(self):
-        """Create, update or erase this answer's story to match the participant's consent.
-
-        Only a memory card's answer can become a story, never one marked private.
-        """
-        if not self.session_card.is_memory:
-            return None  # no story then, nor ever before
-        story = Story.objects.filter(answer=self).first()
-        wants_story = not self.is_private and self.archive_consent in (
-            self.Consent.NAMED,
-            self.Consent.ANONYMOUS,
-        )
-        if not wants_story:
-            if story and story.status != Story.Status.WITHDRAWN:
-                story.withdraw()
-            return None
-        story = story or Story(answer=self, session=self.session_card.session)
-        story.author_token = self.participant.token
-        story.text = self.text
-        story.prompt = self.session_card.prompt
-        story.valence = self.valence
-        story.share_with = self.share_with
-        named = self.archive_consent == self.Consent.NAMED and not self.participant.is_anonymous
-        story.author_name = self.participant.display_name if named else ""
-        if story.status == Story.Status.WITHDRAWN:
-            story.status = Story.Status.VISIBLE
-        story.save()
-        return story

@@ -1,16 +1,18 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from stories import sharing
 from stories.models import Digest, Story
 
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
     list_display = (
-        "__str__",
+        "memory",
         "author",
         "valence",
         "cx_level",
@@ -35,8 +37,34 @@ class StoryAdmin(admin.ModelAdmin):
         "session",
         "created_at",
     )
-    readonly_fields = ("text", "prompt", "share_with", "author_name", "session", "created_at")
+    # Status changes through the actions, so hiding and showing follow stories.sharing.
+    readonly_fields = (
+        "text",
+        "prompt",
+        "share_with",
+        "author_name",
+        "status",
+        "session",
+        "created_at",
+    )
     actions = ["hide", "show", "feature", "unfeature"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """No filter in the address leads from a story to its answer or its author's link."""
+        if lookup.split(LOOKUP_SEP)[0] in {"answer", "answer_id", "author_token"}:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def delete_model(self, request, story):
+        sharing.delete(story)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            sharing.delete(story)
+
+    @admin.display(description=_("memory"))
+    def memory(self, story):
+        return story.text[:60] or _("(withdrawn)")
 
     @admin.display(description=_("author"), ordering="author_name")
     def author(self, story):
@@ -45,12 +73,12 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hide the selected stories"))
     def hide(self, request, queryset):
         for story in queryset.exclude(status=Story.Status.WITHDRAWN):
-            story.set_hidden(True)
+            sharing.hide(story)
 
     @admin.action(description=_("Show the selected stories again"))
     def show(self, request, queryset):
         for story in queryset.filter(status=Story.Status.HIDDEN):
-            story.set_hidden(False)
+            sharing.hide(story, hidden=False)
 
     @admin.action(description=_("Feature the selected stories"))
     def feature(self, request, queryset):

@@ -17,6 +17,15 @@ class Valence(models.TextChoices):
     MIXED = "mixed", _("Mixed")
 
 
+class Consent(models.TextChoices):
+    """What a participant said about their memory going into the archive."""
+
+    NONE = "none", _("No, keep it in this room")
+    NAMED = "named", _("Yes, with my name")
+    ANONYMOUS = "anonymous", _("Yes, anonymously")
+    WITHDRAWN = "withdrawn", _("Shared, then withdrawn")
+
+
 class StoryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Stories a signed-in user may open.
@@ -89,6 +98,9 @@ class Story(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.VISIBLE
     )
     is_featured = models.BooleanField(_("featured"), default=False)
+    # A moderator's decision outlives the story's text: if its author takes the story back and
+    # shares it again, it comes back hidden (stories.sharing).
+    hidden_by_moderator = models.BooleanField(default=False, editable=False)
     # A default rather than auto_now_add, so seeded archives can spread over time.
     created_at = models.DateTimeField(_("shared"), default=timezone.now, editable=False)
 
@@ -110,7 +122,8 @@ class Story(models.Model):
         ]
 
     def __str__(self):
-        return self.text[:60] or str(_("(withdrawn)"))
+        # A number, not the memory: the admin's log keeps this name after the words are erased.
+        return _("Story %(number)s") % {"number": self.pk}
 
     def get_absolute_url(self):
         return reverse("stories:story-detail", args=[self.pk])
@@ -137,14 +150,6 @@ class Story(models.Model):
         """Featuring, levels and tags shape the whole archive: staff only."""
         return user.is_staff
 
-    def set_hidden(self, hidden):
-        if self.status == self.Status.WITHDRAWN:
-            return
-        self.status = self.Status.HIDDEN if hidden else self.Status.VISIBLE
-        if hidden:
-            self.is_featured = False
-        self.save(update_fields=["status", "is_featured"])
-
     def set_featured(self, featured):
         self.is_featured = featured and self.is_visible
         self.save(update_fields=["is_featured"])
@@ -152,26 +157,6 @@ class Story(models.Model):
     @property
     def is_withdrawn(self):
         return self.status == self.Status.WITHDRAWN
-
-    def withdraw_by_author(self):
-        """The author takes it back: from the archive, and from the session's record too."""
-        if self.answer_id:
-            self.answer.withdraw_story()
-        else:
-            self.withdraw()
-
-    def withdraw(self):
-        """Erase what the author shared; only the fact that a story was withdrawn remains."""
-        from stories import search
-
-        self.text = ""
-        self.share_with = ""
-        self.author_name = ""
-        self.status = self.Status.WITHDRAWN
-        self.is_featured = False
-        self.save()
-        self.tags.clear()
-        search.forget_deleted_text()
 
 
 class Match(models.Lookup):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cxworkshop.downloads import attachment
 from sessions.models import Participant
 from stories import digest as digest_formats
-from stories import export
+from stories import export, sharing
 from stories import insights as insights_data
 from stories.facets import facets
 from stories.forms import ArchiveFilterForm, DigestForm, StoryCurationForm
@@ -81,7 +81,7 @@ def moderated_story(request, pk, allowed):
 def story_hide(request, pk):
     story = moderated_story(request, pk, Story.can_hide)
     hide = request.POST.get("hidden") == "1"
-    story.set_hidden(hide)
+    sharing.hide(story, hide)
     if hide:
         messages.success(request, _("Story hidden: only moderators can see it now."))
     else:
@@ -251,6 +251,6 @@ def mine(request, token):
 @require_POST
 def withdraw(request, token, story_id):
     story = get_object_or_404(Story, pk=story_id, author_token=token)
-    story.withdraw_by_author()
+    sharing.withdraw(story)
     messages.success(request, _("Your story is withdrawn: its text is deleted from the archive."))
     return redirect("stories:mine", token=token)

@@ -194,3 +194,68 @@ def test_without_javascript_a_bad_answer_comes_back_with_its_message(phone, firs
     page = response.content.decode()
     assert "Write an answer before sending it." in page
     assert "<html" in page
+
+
+def spotlight_on_the_room(client, session):
+    page = client.get(reverse("live_sessions:room", args=[session.pk])).content.decode()
+    if 'class="spotlight"' not in page:
+        return None
+    return page.split('class="spotlight"')[1].split("</blockquote>")[0]
+
+
+def test_an_answer_edited_after_its_spotlight_loses_it(phone, first_card_up, facilitator_client):
+    ana = phone(first_card_up, "Ana")
+    ana.post(answer_url(first_card_up), {"text": "The words the facilitator read"})
+    answer = Answer.objects.get()
+    moderate = reverse(
+        "live_sessions:answer-moderate", args=[first_card_up.pk, answer.pk, "spotlight"]
+    )
+    assert facilitator_client.post(moderate).status_code == 302
+    assert "The words the facilitator read" in spotlight_on_the_room(
+        facilitator_client, first_card_up
+    )
+    ana.post(answer_url(first_card_up), {"text": "Something else entirely"})
+    assert spotlight_on_the_room(facilitator_client, first_card_up) is None
+    room = facilitator_client.get(reverse("live_sessions:room", args=[first_card_up.pk]))
+    assert "Something else entirely" in room.content.decode()  # on the wall, as any answer
+    console = facilitator_client.get(first_card_up.get_absolute_url()).content.decode()
+    assert "host-answer--spotlight" not in console
+    facilitator_client.post(moderate)
+    assert "Something else entirely" in spotlight_on_the_room(facilitator_client, first_card_up)
+
+
+def test_sending_the_same_words_again_keeps_the_spotlight(phone, first_card_up, facilitator_client):
+    ana = phone(first_card_up, "Ana")
+    ana.post(answer_url(first_card_up), {"text": "Kept in the light"})
+    answer = Answer.objects.get()
+    facilitator_client.post(
+        reverse("live_sessions:answer-moderate", args=[first_card_up.pk, answer.pk, "spotlight"])
+    )
+    ana.post(answer_url(first_card_up), {"text": "Kept in the light"})
+    assert "Kept in the light" in spotlight_on_the_room(facilitator_client, first_card_up)
+
+
+def test_a_memory_both_private_and_shared_is_refused_with_what_goes_where(phone, live_session):
+    memory_card_up(live_session)
+    ana = phone(live_session)
+    response = share_memory(ana, live_session, "named", is_private="on")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "only the facilitator sees this memory, and it never goes into the story archive" in (
+        page
+    )
+    assert "untick “Only for the facilitator”" in page
+    assert not Answer.objects.exists()
+    assert not Story.objects.exists()
+    share_memory(ana, live_session, "none", is_private="on")
+    answer = Answer.objects.get()
+    assert (answer.is_private, answer.archive_consent) == (True, "none")
+    assert not Story.objects.exists()
+
+
+def test_the_phone_says_a_private_memory_stays_out_of_the_archive(phone, live_session):
+    memory_card_up(live_session)
+    page = phone(live_session).get(reverse("live_sessions:join", args=[live_session.join_code]))
+    assert "A memory only for the facilitator stays with them and never goes into the archive." in (
+        page.content.decode()
+    )

@@ -92,3 +92,54 @@ def test_a_named_story_shows_its_author(share, facilitator_client):
     share("The grocer delivered in the snow.", consent="named", name="Ana")
     story = Story.objects.get()
     assert "Ana" in facilitator_client.get(story.get_absolute_url()).content.decode()
+
+
+def test_no_admin_address_lists_a_participants_anonymous_memory(anonymous_story, superuser):
+    participant = anonymous_story.answer.participant
+    answers = reverse("admin:live_sessions_answer_changelist")
+    stories = reverse("admin:stories_story_changelist")
+    for url in [
+        f"{answers}?participant={participant.pk}",
+        f"{answers}?participant__id__exact={participant.pk}",
+        f"{answers}?participant_id={participant.pk}",
+        f"{answers}?participant__display_name={SECRET_NAME}",
+        f"{answers}?participant__token={participant.token}",
+        f"{stories}?author_token={participant.token}",
+        f"{stories}?answer={anonymous_story.answer.pk}",
+        f"{stories}?answer__participant={participant.pk}",
+        f"{stories}?answer__participant__display_name={SECRET_NAME}",
+    ]:
+        response = superuser.get(url)
+        assert response.status_code in (302, 400), url  # the admin drops or refuses the filter
+        if response.status_code == 302:
+            response = superuser.get(response["Location"])
+        assert b"sang to my father" not in response.content, url
+
+
+def test_searching_the_admin_for_a_name_finds_no_anonymous_memory(anonymous_story, superuser):
+    for url in [
+        reverse("admin:live_sessions_answer_changelist"),
+        reverse("admin:stories_story_changelist"),
+    ]:
+        response = superuser.get(url, {"q": SECRET_NAME})
+        assert response.status_code == 200
+        assert b"sang to my father" not in response.content, url
+
+
+def test_the_session_admin_names_participants_but_leads_to_none_of_their_answers(
+    anonymous_story, superuser
+):
+    session = anonymous_story.session
+    answer_url = reverse("admin:live_sessions_answer_change", args=[anonymous_story.answer.pk])
+    page = superuser.get(reverse("admin:live_sessions_livesession_change", args=[session.pk]))
+    page = page.content.decode()
+    assert SECRET_NAME in page  # who came is the session's business
+    assert answer_url not in page and "sang to my father" not in page
+    # Before deleting, the admin lists what goes in a tree: no answer may sit under a name.
+    for url in [
+        reverse("admin:live_sessions_livesession_delete", args=[session.pk]),
+        reverse("admin:accounts_user_delete", args=[session.facilitator.pk]),
+    ]:
+        page = superuser.get(url).content.decode()
+        assert "sang to my father" not in page, url
+        assert f"<li>Participant: {SECRET_NAME}</li>" in page, url

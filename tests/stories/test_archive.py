@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from stories import sharing
 from stories.models import Story
 from tests.factories import StoryFactory
 from tests.live_sessions.conftest import start_session
@@ -149,5 +150,5 @@ def test_hidden_stories_are_for_staff_and_the_sessions_facilitator(
 
 def test_a_withdrawn_story_is_gone_for_everyone(curator_client):
     story = StoryFactory()
-    story.withdraw()
+    sharing.withdraw(story)
     assert curator_client.get(story.get_absolute_url()).status_code == 404

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from stories import sharing
 from stories.models import Story
 from tests.factories import StoryFactory
 
@@ -44,7 +45,7 @@ def test_the_json_export_follows_the_search(facilitator_client):
 def test_hidden_and_withdrawn_stories_never_leave_in_an_export(curator_client):
     StoryFactory(text="Kept")
     StoryFactory(text="Hidden away", status=Story.Status.HIDDEN)
-    StoryFactory(text="Taken back").withdraw()
+    sharing.withdraw(StoryFactory(text="Taken back"))
     for params in [{}, {"hidden": "1"}]:
         text = export(curator_client, "csv", **params) + export(curator_client, "json", **params)
         assert "Hidden away" not in text
