@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import SignUpForm
-from cxworkshop.ratelimits import limit_posts
+from cxworkshop.ratelimits import SIGNUP, limit_posts
 
 
+@limit_posts(SIGNUP)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("decks:deck-list")
@@ -19,11 +20,3 @@ def signup(request):
         messages.success(request, _("Welcome! Your account is ready. Start with a deck."))
         return redirect("decks:deck-list")
     return render(request, "registration/signup.html", {"form": form})
-
-
-signup = limit_posts(
-    signup,
-    group="signup",
-    keys=["ip"],
-    message=_("Too many accounts created from this network. Try again in an hour."),
-)

@@ -1,53 +1,143 @@
-"""Rate limits on what people (or scripts) can repeat: over the limit, a 429 page that says
-why, never an error. Counts live in the cache (Redis with REDIS_URL, shared by workers)."""
+"""Rate limits on what people (or scripts) can repeat, all declared here as `Limit`s and
+checked with `refuse` (or the `limit_posts` decorator): over a limit, a 429 page (or, for
+htmx, the view's own fragment) that says why, never an error. Counts live in the cache (Redis
+with REDIS_URL, shared by workers); keys are hashed into the cache key and expire with their
+window. A socket can use the same declarations: `Limit.count` needs only something that
+looks like a request to the keys it uses."""
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_ratelimit.core import is_ratelimited
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+ADDRESS = "ip"  # the client's address (an IPv6 client's /64), as django-ratelimit reads it
 
 
-def too_many(request, message):
-    """The 429 page; its "Go back" link goes to the page the visitor came from on this site."""
+def everyone(request, **context):
+    """One count shared by every client: a budget for all of them together."""
+    return "all"
+
+
+def posted_field(name):
+    """A key: a posted field, trimmed and lower-cased (an e-mail address)."""
+    return lambda request, **context: request.POST.get(name, "").strip().lower()
+
+
+def of_session(request, *, session, **context):
+    return str(session.pk)
+
+
+def of_participant(request, *, participant, **context):
+    return participant.token
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `rate` (the name of a setting, read when counting, such as "10/5m") per value
+    of `key`: `ADDRESS`, or `key(request, **context)`."""
+
+    group: str
+    key: str | Callable[..., str]
+    rate: str
+    message: str = ""
+
+    def usage(self, request, context, *, increment):
+        def value(group, request):
+            return self.key(request, **context)
+
+        key = value if callable(self.key) else self.key
+        rate = getattr(settings, self.rate)
+        # None when the cache cannot be reached: limits then open up (RATELIMIT_FAIL_OPEN).
+        return get_usage(request, self.group, key=key, rate=rate, increment=increment)
+
+    def count(self, request, **context):
+        """Count one more; true when the count is now over the rate."""
+        usage = self.usage(request, context, increment=True)
+        return bool(usage and usage["should_limit"])
+
+
+# Live sessions. Codes that match nothing are counted per address and over all addresses:
+# guessing codes stays slow even from many machines (README, "Security": the arithmetic).
+WRONG_CODES = _("Too many wrong codes were tried. Wait a few minutes.")
+JOIN_MISS = Limit("join-miss", ADDRESS, "JOIN_MISS_RATE", WRONG_CODES)
+JOIN_MISS_ALL = Limit("join-miss-all", everyone, "JOIN_MISS_ALL_RATE", WRONG_CODES)
+JOIN_SESSION = Limit(
+    "join-session",
+    of_session,
+    "JOIN_SESSION_RATE",
+    _("Too many tries to join this session. Wait a minute."),
+)
+JOIN_ADDRESS = Limit("join", ADDRESS, "JOIN_RATE", JOIN_SESSION.message)
+ANSWER = Limit(
+    "answer",
+    of_participant,
+    "ANSWER_RATE",
+    _("That was a lot of answers at once. Wait a minute."),
+)
+
+# Accounts.
+LOGIN_ADDRESS = Limit(
+    "login",
+    ADDRESS,
+    "LOGIN_RATE",
+    _("Too many tries to log in. Wait a few minutes, or reset your password."),
+)
+LOGIN_ACCOUNT = Limit(
+    "login-account", posted_field("username"), "LOGIN_RATE", LOGIN_ADDRESS.message
+)
+SIGNUP = Limit(
+    "signup",
+    ADDRESS,
+    "SIGNUP_RATE",
+    _("Too many accounts created from this network. Try again in an hour."),
+)
+PASSWORD_RESET = Limit(
+    "password-reset",
+    ADDRESS,
+    "PASSWORD_RESET_RATE",
+    _("Too many password reset requests. Check your inbox, or try again in an hour."),
+)
+PASSWORD_RESET_EMAIL = Limit(
+    "password-reset-email", posted_field("email"), "PASSWORD_RESET_RATE", PASSWORD_RESET.message
+)
+
+
+def too_many(request, message, fragment=None):
+    """The 429 answer: for htmx with a `(template, context)` fragment, that fragment with the
+    message as `problem`; otherwise the page, whose "Go back" link goes to the page the
+    visitor came from on this site."""
+    if fragment and request.htmx:
+        template, context = fragment
+        return render(request, template, {**context, "problem": message}, status=429)
     back = request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("home")
     return render(request, "too_many.html", {"message": message, "back": back}, status=429)
 
 
-def posted(field):
-    """A rate-limit key: a posted field, trimmed and lower-cased (an e-mail address)."""
-    return lambda group, request: request.POST.get(field, "").strip().lower()
+def refuse(request, *limits, fragment=None, **context):
+    """Count this request against every limit (each is counted, so none is skipped by
+    another); the 429 answer of the first one over, or None when none is."""
+    over = [limit for limit in limits if limit.count(request, **context)]
+    return too_many(request, over[0].message, fragment) if over else None
 
 
-def everyone(group, request):
-    """A rate-limit key shared by every client: a budget for all of them together."""
-    return "all"
+def limit_posts(*limits):
+    """A view decorator: each POST counted against `limits`, over any of them the 429 page."""
 
+    def decorate(view):
+        @functools.wraps(view)
+        def limited(request, *args, **kwargs):
+            if request.method == "POST" and (refusal := refuse(request, *limits)):
+                return refusal
+            return view(request, *args, **kwargs)
 
-def over_limits(request, *limits):
-    """Count this request against every `(group, key, rate)` (key `"ip"` or a callable);
-    true when any of them is over. Each is counted, so no limit is skipped by another."""
-    over = [
-        is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
-        for group, key, rate in limits
-    ]
-    return any(over)
+        return limited
 
-
-def limit_posts(view, *, group, keys, message):
-    """`view` with each POST counted under every key (`"ip"` or a callable) against the rate
-    named `<GROUP>_RATE` in settings; over any of them, `too_many(message)`."""
-    rate = getattr(settings, f"{group.upper()}_RATE")
-
-    @functools.wraps(view)
-    def limited(request, *args, **kwargs):
-        limits = [(f"{group}-{number}", key, rate) for number, key in enumerate(keys)]
-        if request.method == "POST" and over_limits(request, *limits):
-            return too_many(request, message)
-        return view(request, *args, **kwargs)
-
-    return limited
+    return decorate
