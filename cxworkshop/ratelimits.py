@@ -37,43 +37,65 @@ def of_participant(request, *, participant, **context):
     return participant.token
 
 
+def typed_code(request, *, code, **context):
+    return code
+
+
 @dataclass(frozen=True)
 class Limit:
     """At most `rate` (the name of a setting, read when counting, such as "10/5m") per value
-    of `key`: `ADDRESS`, or `key(request, **context)`."""
+    of `key`: `ADDRESS`, or `key(request, **context)`. With `distinct`, a value of
+    `distinct(request, **context)` seen again in the same window is not counted again."""
 
     group: str
     key: str | Callable[..., str]
     rate: str
     message: str = ""
+    distinct: Callable[..., str] | None = None
 
-    def usage(self, request, context, *, increment):
+    def usage(self, request, context, *, increment, group=None):
         def value(group, request):
             return self.key(request, **context)
 
         key = value if callable(self.key) else self.key
         rate = getattr(settings, self.rate)
         # None when the cache cannot be reached: limits then open up (RATELIMIT_FAIL_OPEN).
-        return get_usage(request, self.group, key=key, rate=rate, increment=increment)
+        return get_usage(request, group or self.group, key=key, rate=rate, increment=increment)
 
     def count(self, request, **context):
         """Count one more; true when the count is now over the rate."""
-        usage = self.usage(request, context, increment=True)
+        increment = True
+        if self.distinct:
+            # A first sighting in this window is counted, a repeat only compared: the marker's
+            # own window is the same one (same key, same period), so both end together.
+            seen = self.usage(
+                request,
+                context,
+                increment=True,
+                group=f"{self.group}:{self.distinct(request, **context)}",
+            )
+            increment = seen is None or seen["count"] == 1
+        usage = self.usage(request, context, increment=increment)
         return bool(usage and usage["should_limit"])
 
 
-# Live sessions. Codes that match nothing are counted per address and over all addresses:
-# guessing codes stays slow even from many machines (README, "Security": the arithmetic).
-WRONG_CODES = _("Too many wrong codes were tried. Wait a few minutes.")
-JOIN_MISS = Limit("join-miss", ADDRESS, "JOIN_MISS_RATE", WRONG_CODES)
-JOIN_MISS_ALL = Limit("join-miss-all", everyone, "JOIN_MISS_ALL_RATE", WRONG_CODES)
+# Live sessions. A join of an open session is not a guess: a whole room may join from one
+# address, so joins are bounded per session, and only codes that match no session count as
+# guesses, each different code once (README, "Security": the arithmetic).
+WRONG_CODES = _(
+    "Too many wrong join codes were tried from this network. Check the code on the room "
+    "screen: the right code still works."
+)
+JOIN_MISS = Limit("join-miss", ADDRESS, "JOIN_MISS_RATE", WRONG_CODES, distinct=typed_code)
+JOIN_MISS_ALL = Limit(
+    "join-miss-all", everyone, "JOIN_MISS_ALL_RATE", WRONG_CODES, distinct=typed_code
+)
 JOIN_SESSION = Limit(
     "join-session",
     of_session,
     "JOIN_SESSION_RATE",
     _("Too many tries to join this session. Wait a minute."),
 )
-JOIN_ADDRESS = Limit("join", ADDRESS, "JOIN_RATE", JOIN_SESSION.message)
 ANSWER = Limit(
     "answer",
     of_participant,

@@ -262,16 +262,17 @@ if env_flag("DJANGO_HTTPS") or env_flag("DJANGO_SECURE_COOKIES"):
 DECK_MAX_CARDS = 200
 DECK_IMPORT_MAX_BYTES = 512 * 1024
 
-# Live sessions: how often one network may try to join, and one participant may answer.
-JOIN_RATE = os.environ.get("CXW_JOIN_RATE", "60/m")
-ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
-# Join links whose code matches no session, per client address (a room mistypes now and then).
+# Rate limits (declared in cxworkshop/ratelimits.py). A join of an open session is not a
+# guess, and a whole room may share one address: joins are bounded per session only, names
+# posted to one session over all addresses (a bound on a flood of made-up people).
+JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
+# Join links whose code matches no session, each different code counted once, per client
+# address (a room mistypes now and then) ...
 JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
 # ... and over all addresses together, so a guesser with many machines is as slow as one
 # machine ten times over (README, "Security": the arithmetic).
 JOIN_MISS_ALL_RATE = os.environ.get("CXW_JOIN_MISS_ALL_RATE", "600/10m")
-# Names posted to join one session, over all addresses: a bound on a flood of made-up people.
-JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
+ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 # If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True

@@ -17,14 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
-from cxworkshop.ratelimits import (
-    ANSWER,
-    JOIN_ADDRESS,
-    JOIN_MISS,
-    JOIN_MISS_ALL,
-    JOIN_SESSION,
-    refuse,
-)
+from cxworkshop.ratelimits import ANSWER, JOIN_MISS, JOIN_MISS_ALL, JOIN_SESSION, refuse
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
@@ -193,7 +186,7 @@ def join(request, code):
     participant = participant_for(request.session, session) if session else None
     if participant:
         return phone_page(request, session, participant)
-    if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL)):
+    if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL, code=code)):
         return refusal
     if session is None or not session.is_open:
         form = JoinCodeForm(initial={"code": code})
@@ -208,7 +201,7 @@ def join(request, code):
         )
     form = JoinForm(request.POST or None, session=session)
     if request.method == "POST":
-        if refusal := refuse(request, JOIN_ADDRESS, JOIN_SESSION, session=session):
+        if refusal := refuse(request, JOIN_SESSION, session=session):
             return refusal
         if form.is_valid():
             with transaction.atomic():
