@@ -24,9 +24,9 @@ def everyone(request, **context):
     return "all"
 
 
-def posted_field(name):
-    """A key: a posted field, trimmed and lower-cased (an e-mail address)."""
-    return lambda request, **context: request.POST.get(name, "").strip().lower()
+def posted_address(request, **context):
+    """The e-mail address typed into a log-in form, trimmed and lower-cased."""
+    return request.POST.get("username", "").strip().lower()
 
 
 def of_session(request, *, session, **context):
@@ -35,6 +35,12 @@ def of_session(request, *, session, **context):
 
 def of_participant(request, *, participant, **context):
     return participant.token
+
+
+def reset_link_state(request, *, user, **context):
+    """What Django's password reset links are made from: once it changes (a log-in, a new
+    password), the links already sent stop working, and so a new one may go at once."""
+    return f"{user.pk}:{user.password}:{user.last_login}"
 
 
 def typed_code(request, *, code, **context):
@@ -78,6 +84,11 @@ class Limit:
         usage = self.usage(request, context, increment=increment)
         return bool(usage and usage["should_limit"])
 
+    def is_over(self, request, **context):
+        """True when the count is already over the rate, without counting."""
+        usage = self.usage(request, context, increment=False)
+        return bool(usage and usage["count"] >= usage["limit"])
+
 
 # Live sessions. A join of an open session is not a guess: a whole room may join from one
 # address, so joins are bounded per session, and only codes that match no session count as
@@ -103,15 +114,23 @@ ANSWER = Limit(
     _("That was a lot of answers at once. Wait a minute."),
 )
 
-# Accounts.
+# Accounts. A known device (accounts/devices.py) passes the log-in limits: guessing from
+# anywhere else cannot lock the owner out.
 LOGIN_ADDRESS = Limit(
     "login",
     ADDRESS,
     "LOGIN_RATE",
-    _("Too many tries to log in. Wait a few minutes, or reset your password."),
+    _("Too many tries to log in from this network. Wait a few minutes, or reset your password."),
 )
 LOGIN_ACCOUNT = Limit(
-    "login-account", posted_field("username"), "LOGIN_RATE", LOGIN_ADDRESS.message
+    "login-account",
+    posted_address,
+    "LOGIN_RATE",
+    _(
+        "Too many wrong passwords were tried for this account lately. You can still log in "
+        "from a device you have logged in with before, or reset your password: the link in "
+        "the mail works at once. Otherwise, try again in a few minutes."
+    ),
 )
 SIGNUP = Limit(
     "signup",
@@ -123,11 +142,11 @@ PASSWORD_RESET = Limit(
     "password-reset",
     ADDRESS,
     "PASSWORD_RESET_RATE",
-    _("Too many password reset requests. Check your inbox, or try again in an hour."),
+    _("Too many password reset requests from this network. Check your inbox, or try later."),
 )
-PASSWORD_RESET_EMAIL = Limit(
-    "password-reset-email", posted_field("email"), "PASSWORD_RESET_RATE", PASSWORD_RESET.message
-)
+# Not a refusal: over it, no new mail goes out (the page says the same either way) while the
+# link already sent still works.
+PASSWORD_RESET_MAIL = Limit("password-reset-mail", reset_link_state, "PASSWORD_RESET_MAIL_RATE")
 
 
 def too_many(request, message, fragment=None):

@@ -276,11 +276,13 @@ ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 # If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True
-# Accounts: log-in tries per client address and per account, sign-ups per address, password
-# resets per address and per e-mail address.
+# Accounts: log-in tries per client address, and wrong passwords per account from devices that
+# have never logged in to it (a known device passes both); sign-ups per address; password reset
+# requests per address, and at most one reset mail per account in each window of its own.
 LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")
 SIGNUP_RATE = os.environ.get("CXW_SIGNUP_RATE", "10/h")
 PASSWORD_RESET_RATE = os.environ.get("CXW_PASSWORD_RESET_RATE", "5/h")
+PASSWORD_RESET_MAIL_RATE = os.environ.get("CXW_PASSWORD_RESET_MAIL_RATE", "1/5m")
 
 LOGGING = {
     "version": 1,
