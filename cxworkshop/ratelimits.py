@@ -2,8 +2,9 @@
 checked with `refuse` (or the `limit_posts` decorator): over a limit, a 429 page (or, for
 htmx, the view's own fragment) that says why, never an error. Counts live in the cache (Redis
 with REDIS_URL, shared by workers); keys are hashed into the cache key and expire with their
-window. A socket can use the same declarations: `Limit.count` needs only something that
-looks like a request to the keys it uses."""
+window. A socket can use the same declarations: a limit keyed on its context (a participant,
+a session) reads nothing else from the request, so a consumer can call
+`ANSWER.count(None, participant=participant)` from a thread (the cache is synchronous)."""
 
 import functools
 from collections.abc import Callable
