@@ -132,7 +132,10 @@ def test_guessing_codes_from_many_addresses_stops_at_six_hundred_codes_in_ten_mi
     assert Client(REMOTE_ADDR="10.200.0.2").get(join_url(live_session)).status_code == 200
 
 
-def test_names_posted_to_one_session_are_limited_over_all_addresses(live_session, settings):
+def test_names_posted_to_one_session_are_limited_over_all_addresses(
+    live_session, settings, time_machine
+):
+    time_machine.move_to(START, tick=False)
     settings.JOIN_SESSION_RATE = "2/m"
     for number in range(2):
         response = Client().post(
