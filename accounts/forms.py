@@ -1,10 +1,13 @@
-"""Sign-up: an e-mail address, an optional name and a password."""
+"""Sign-up: an e-mail address, an optional name and a password. Password reset: Django's,
+with one mail per account in a while."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from cxworkshop.ratelimits import PASSWORD_RESET_MAIL
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -21,3 +24,18 @@ class SignUpForm(BaseUserCreationForm):
                 _("An account with this e-mail address already exists. Log in instead?")
             )
         return email
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's, sending at most one mail per account in each PASSWORD_RESET_MAIL_RATE window
+    while its link still works: requests for someone else's address fill no inbox and never
+    stop the owner's reset. The page says the same whether a mail went or not."""
+
+    def save(self, *args, request=None, **kwargs):
+        self.request = request
+        return super().save(*args, request=request, **kwargs)
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if not PASSWORD_RESET_MAIL.count(self.request, user=user):
+                yield user

@@ -1,14 +1,27 @@
-"""Sign-up. Log in, log out and the password pages are Django's own views."""
+"""Sign-up, and Django's own log-in and password views with this site's limits: log-in passes
+a known device (accounts/devices.py), password reset sends at most one mail per account in a
+while (accounts/forms.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.forms import SignUpForm
-from cxworkshop.ratelimits import limit_posts
+from accounts import devices
+from accounts.forms import PasswordResetForm, SignUpForm
+from cxworkshop.ratelimits import (
+    LOGIN_ACCOUNT,
+    LOGIN_ADDRESS,
+    PASSWORD_RESET,
+    SIGNUP,
+    limit_posts,
+    refuse,
+    too_many,
+)
 
 
+@limit_posts(SIGNUP)
 def signup(request):
     if request.user.is_authenticated:
         return redirect("decks:deck-list")
@@ -17,13 +30,40 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready. Start with a deck."))
-        return redirect("decks:deck-list")
+        return devices.remember(redirect("decks:deck-list"), user)
     return render(request, "registration/signup.html", {"form": form})
 
 
-signup = limit_posts(
-    signup,
-    group="signup",
-    keys=["ip"],
-    message=_("Too many accounts created from this network. Try again in an hour."),
+class LoginView(auth_views.LoginView):
+    """Tries are counted per address, wrong passwords per account; a device that has logged in
+    to the account before is not held back by either, so guessing cannot lock its owner out."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not devices.is_known(request, request.POST.get("username", "")):
+            if refusal := refuse(request, LOGIN_ADDRESS):
+                return refusal
+            if LOGIN_ACCOUNT.is_over(request):
+                return too_many(request, LOGIN_ACCOUNT.message)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        return devices.remember(super().form_valid(form), form.get_user())
+
+    def form_invalid(self, form):
+        LOGIN_ACCOUNT.count(self.request)
+        return super().form_invalid(form)
+
+
+password_reset = limit_posts(PASSWORD_RESET)(
+    auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
 )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; a browser that sets a new password from the mailed link becomes a known
+    device, so the owner can log in there even while someone guesses at the account."""
+
+    def form_valid(self, form):
+        return devices.remember(super().form_valid(form), form.user)

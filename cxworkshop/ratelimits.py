@@ -1,53 +1,185 @@
-"""Rate limits on what people (or scripts) can repeat: over the limit, a 429 page that says
-why, never an error. Counts live in the cache (Redis with REDIS_URL, shared by workers)."""
+"""Rate limits on what people (or scripts) can repeat, all declared here as `Limit`s and
+checked with `refuse` (or the `limit_posts` decorator): over a limit, a 429 page (or, for
+htmx, the view's own fragment) that says why, never an error. Counts live in the cache (Redis
+with REDIS_URL, shared by workers); keys are hashed into the cache key and expire with their
+window. A socket can use the same declarations: a limit keyed on its context (a participant,
+a session) reads nothing else from the request, so a consumer can call
+`ANSWER.count(None, participant=participant)` from a thread (the cache is synchronous)."""
 
 import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_ratelimit.core import is_ratelimited
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import get_usage
+
+ADDRESS = "ip"  # the client's address (an IPv6 client's /64), as django-ratelimit reads it
 
 
-def too_many(request, message):
-    """The 429 page; its "Go back" link goes to the page the visitor came from on this site."""
+def everyone(request, **context):
+    """One count shared by every client: a budget for all of them together."""
+    return "all"
+
+
+def posted_address(request, **context):
+    """The e-mail address typed into a log-in form, trimmed and lower-cased."""
+    return request.POST.get("username", "").strip().lower()
+
+
+def of_session(request, *, session, **context):
+    return str(session.pk)
+
+
+def of_participant(request, *, participant, **context):
+    return participant.token
+
+
+def reset_link_state(request, *, user, **context):
+    """What Django's password reset links are made from: once it changes (a log-in, a new
+    password), the links already sent stop working, and so a new one may go at once."""
+    return f"{user.pk}:{user.password}:{user.last_login}"
+
+
+def typed_code(request, *, code, **context):
+    return code
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `rate` (the name of a setting, read when counting, such as "10/5m") per value
+    of `key`: `ADDRESS`, or `key(request, **context)`. With `distinct`, a value of
+    `distinct(request, **context)` seen again in the same window is not counted again."""
+
+    group: str
+    key: str | Callable[..., str]
+    rate: str
+    message: str = ""
+    distinct: Callable[..., str] | None = None
+
+    def usage(self, request, context, *, increment, group=None):
+        def value(group, request):
+            return self.key(request, **context)
+
+        key = value if callable(self.key) else self.key
+        rate = getattr(settings, self.rate)
+        # None when the cache cannot be reached: limits then open up (RATELIMIT_FAIL_OPEN).
+        return get_usage(request, group or self.group, key=key, rate=rate, increment=increment)
+
+    def count(self, request, **context):
+        """Count one more; true when the count is now over the rate."""
+        increment = True
+        if self.distinct:
+            # A first sighting in this window is counted, a repeat only compared: the marker's
+            # own window is the same one (same key, same period), so both end together.
+            seen = self.usage(
+                request,
+                context,
+                increment=True,
+                group=f"{self.group}:{self.distinct(request, **context)}",
+            )
+            increment = seen is None or seen["count"] == 1
+        usage = self.usage(request, context, increment=increment)
+        return bool(usage and usage["should_limit"])
+
+    def is_over(self, request, **context):
+        """True when the count is already over the rate, without counting."""
+        usage = self.usage(request, context, increment=False)
+        return bool(usage and usage["count"] >= usage["limit"])
+
+
+# Live sessions. A join of an open session is not a guess: a whole room may join from one
+# address, so joins are bounded per session, and only codes that match no session count as
+# guesses, each different code once (README, "Security": the arithmetic).
+WRONG_CODES = _(
+    "Too many wrong join codes were tried from this network. Check the code on the room "
+    "screen: the right code still works."
+)
+JOIN_MISS = Limit("join-miss", ADDRESS, "JOIN_MISS_RATE", WRONG_CODES, distinct=typed_code)
+JOIN_MISS_ALL = Limit(
+    "join-miss-all", everyone, "JOIN_MISS_ALL_RATE", WRONG_CODES, distinct=typed_code
+)
+JOIN_SESSION = Limit(
+    "join-session",
+    of_session,
+    "JOIN_SESSION_RATE",
+    _("Too many tries to join this session. Wait a minute."),
+)
+ANSWER = Limit(
+    "answer",
+    of_participant,
+    "ANSWER_RATE",
+    _("That was a lot of answers at once. Wait a minute."),
+)
+
+# Accounts. A known device (accounts/devices.py) passes the log-in limits: guessing from
+# anywhere else cannot lock the owner out.
+LOGIN_ADDRESS = Limit(
+    "login",
+    ADDRESS,
+    "LOGIN_RATE",
+    _("Too many tries to log in from this network. Wait a few minutes, or reset your password."),
+)
+LOGIN_ACCOUNT = Limit(
+    "login-account",
+    posted_address,
+    "LOGIN_RATE",
+    _(
+        "Too many wrong passwords were tried for this account lately. You can still log in "
+        "from a device you have logged in with before, or reset your password: the link in "
+        "the mail works at once. Otherwise, try again in a few minutes."
+    ),
+)
+SIGNUP = Limit(
+    "signup",
+    ADDRESS,
+    "SIGNUP_RATE",
+    _("Too many accounts created from this network. Try again in an hour."),
+)
+PASSWORD_RESET = Limit(
+    "password-reset",
+    ADDRESS,
+    "PASSWORD_RESET_RATE",
+    _("Too many password reset requests from this network. Check your inbox, or try later."),
+)
+# Not a refusal: over it, no new mail goes out (the page says the same either way) while the
+# link already sent still works.
+PASSWORD_RESET_MAIL = Limit("password-reset-mail", reset_link_state, "PASSWORD_RESET_MAIL_RATE")
+
+
+def too_many(request, message, fragment=None):
+    """The 429 answer: for htmx with a `(template, context)` fragment, that fragment with the
+    message as `problem`; otherwise the page, whose "Go back" link goes to the page the
+    visitor came from on this site."""
+    if fragment and request.htmx:
+        template, context = fragment
+        return render(request, template, {**context, "problem": message}, status=429)
     back = request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = reverse("home")
     return render(request, "too_many.html", {"message": message, "back": back}, status=429)
 
 
-def posted(field):
-    """A rate-limit key: a posted field, trimmed and lower-cased (an e-mail address)."""
-    return lambda group, request: request.POST.get(field, "").strip().lower()
+def refuse(request, *limits, fragment=None, **context):
+    """Count this request against every limit (each is counted, so none is skipped by
+    another); the 429 answer of the first one over, or None when none is."""
+    over = [limit for limit in limits if limit.count(request, **context)]
+    return too_many(request, over[0].message, fragment) if over else None
 
 
-def everyone(group, request):
-    """A rate-limit key shared by every client: a budget for all of them together."""
-    return "all"
+def limit_posts(*limits):
+    """A view decorator: each POST counted against `limits`, over any of them the 429 page."""
 
+    def decorate(view):
+        @functools.wraps(view)
+        def limited(request, *args, **kwargs):
+            if request.method == "POST" and (refusal := refuse(request, *limits)):
+                return refusal
+            return view(request, *args, **kwargs)
 
-def over_limits(request, *limits):
-    """Count this request against every `(group, key, rate)` (key `"ip"` or a callable);
-    true when any of them is over. Each is counted, so no limit is skipped by another."""
-    over = [
-        is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
-        for group, key, rate in limits
-    ]
-    return any(over)
+        return limited
 
-
-def limit_posts(view, *, group, keys, message):
-    """`view` with each POST counted under every key (`"ip"` or a callable) against the rate
-    named `<GROUP>_RATE` in settings; over any of them, `too_many(message)`."""
-    rate = getattr(settings, f"{group.upper()}_RATE")
-
-    @functools.wraps(view)
-    def limited(request, *args, **kwargs):
-        limits = [(f"{group}-{number}", key, rate) for number, key in enumerate(keys)]
-        if request.method == "POST" and over_limits(request, *limits):
-            return too_many(request, message)
-        return view(request, *args, **kwargs)
-
-    return limited
+    return decorate

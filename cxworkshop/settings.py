@@ -266,24 +266,27 @@ if env_flag("DJANGO_HTTPS") or env_flag("DJANGO_SECURE_COOKIES"):
 DECK_MAX_CARDS = 200
 DECK_IMPORT_MAX_BYTES = 512 * 1024
 
-# Live sessions: how often one network may try to join, and one participant may answer.
-JOIN_RATE = os.environ.get("CXW_JOIN_RATE", "60/m")
-ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
-# Join links whose code matches no session, per client address (a room mistypes now and then).
+# Rate limits (declared in cxworkshop/ratelimits.py). A join of an open session is not a
+# guess, and a whole room may share one address: joins are bounded per session only, names
+# posted to one session over all addresses (a bound on a flood of made-up people).
+JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
+# Join links whose code matches no session, each different code counted once, per client
+# address (a room mistypes now and then) ...
 JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
 # ... and over all addresses together, so a guesser with many machines is as slow as one
 # machine ten times over (README, "Security": the arithmetic).
 JOIN_MISS_ALL_RATE = os.environ.get("CXW_JOIN_MISS_ALL_RATE", "600/10m")
-# Names posted to join one session, over all addresses: a bound on a flood of made-up people.
-JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
+ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 # If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True
-# Accounts: log-in tries per client address and per account, sign-ups per address, password
-# resets per address and per e-mail address.
+# Accounts: log-in tries per client address, and wrong passwords per account from devices that
+# have never logged in to it (a known device passes both); sign-ups per address; password reset
+# requests per address, and at most one reset mail per account in each window of its own.
 LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")
 SIGNUP_RATE = os.environ.get("CXW_SIGNUP_RATE", "10/h")
 PASSWORD_RESET_RATE = os.environ.get("CXW_PASSWORD_RESET_RATE", "5/h")
+PASSWORD_RESET_MAIL_RATE = os.environ.get("CXW_PASSWORD_RESET_MAIL_RATE", "1/5m")
 
 # No log line holds a room key, a token, a join code or a client address (cxworkshop/logs.py),
 # however the server is started.

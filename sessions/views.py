@@ -14,11 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
-from cxworkshop.ratelimits import everyone, over_limits, too_many
+from cxworkshop.ratelimits import ANSWER, JOIN_MISS, JOIN_MISS_ALL, JOIN_SESSION, refuse
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
@@ -187,14 +186,8 @@ def join(request, code):
     participant = participant_for(request.session, session) if session else None
     if participant:
         return phone_page(request, session, participant)
-    if session is None and over_limits(
-        request,
-        ("join-miss", "ip", settings.JOIN_MISS_RATE),
-        ("join-miss-all", everyone, settings.JOIN_MISS_ALL_RATE),
-    ):
-        # Codes that match nothing, counted per address and over all addresses: guessing codes
-        # stays slow even from many machines (README, "Security": the arithmetic).
-        return too_many(request, _("Too many wrong codes were tried. Wait a few minutes."))
+    if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL, code=code)):
+        return refusal
     if session is None or not session.is_open:
         form = JoinCodeForm(initial={"code": code})
         message = (
@@ -208,12 +201,8 @@ def join(request, code):
         )
     form = JoinForm(request.POST or None, session=session)
     if request.method == "POST":
-        if over_limits(
-            request,
-            ("join", "ip", settings.JOIN_RATE),
-            (f"join-session-{session.pk}", everyone, settings.JOIN_SESSION_RATE),
-        ):
-            return too_many(request, _("Too many tries to join this session. Wait a minute."))
+        if refusal := refuse(request, JOIN_SESSION, session=session):
+            return refusal
         if form.is_valid():
             with transaction.atomic():
                 participant = session.join(form.cleaned_data["display_name"])
@@ -254,18 +243,9 @@ def phone_answer(request, code):
         if form is None:
             context["closed"] = True
             return render(request, "sessions/phone.html#phone-answer", context, status=409)
-        if is_ratelimited(
-            request,
-            group="answer",
-            key=lambda group, request: participant.token,
-            rate=settings.ANSWER_RATE,
-            increment=True,
-        ):
-            message = _("That was a lot of answers at once. Wait a minute.")
-            if request.htmx:
-                context["problem"] = message
-                return render(request, "sessions/phone.html#phone-answer", context, status=429)
-            return too_many(request, message)
+        fragment = ("sessions/phone.html#phone-answer", context)
+        if refusal := refuse(request, ANSWER, fragment=fragment, participant=participant):
+            return refusal
         if form.is_valid():
             with transaction.atomic():
                 form.save()

@@ -164,7 +164,7 @@ def attempt(send):
 @pytest.fixture
 def world(settings):
     """An owner with a deck in a running session, a participant on its memory card, a story."""
-    for rate in ["JOIN_RATE", "JOIN_SESSION_RATE", "JOIN_MISS_RATE", "JOIN_MISS_ALL_RATE"]:
+    for rate in ["JOIN_SESSION_RATE", "JOIN_MISS_RATE", "JOIN_MISS_ALL_RATE"]:
         setattr(settings, rate, "1000000/m")
     settings.ANSWER_RATE = settings.LOGIN_RATE = settings.SIGNUP_RATE = "1000000/m"
     owner, staff = UserFactory(), UserFactory(is_staff=True)

@@ -1,5 +1,6 @@
+import datetime as dt
+
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -101,23 +102,8 @@ def test_facilitator_pages_send_anonymous_visitors_to_log_in(client, db):
         assert response.url.startswith(reverse("login")), name
 
 
-def test_log_in_tries_are_limited_per_account_even_with_the_right_password(facilitator, db):
-    """Guessing one account's password from many addresses stops at the limit (10 in 5 min)."""
-    for attempt in range(10):
-        guesser = Client(REMOTE_ADDR=f"203.0.113.{attempt}")
-        response = guesser.post(
-            reverse("login"), {"username": facilitator.email.upper(), "password": "guess"}
-        )
-        assert response.status_code == 200
-        assert response.context["form"].non_field_errors()
-    owner = Client(REMOTE_ADDR="198.51.100.7")
-    response = owner.post(reverse("login"), {"username": facilitator.email, "password": PASSWORD})
-    assert response.status_code == 429
-    assert "Too many tries to log in" in response.content.decode()
-    assert "_auth_user_id" not in owner.session
-
-
-def test_sign_ups_are_limited_per_network(client, db):
+def test_sign_ups_are_limited_per_network(client, db, time_machine):
+    time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
     for number in range(11):
         response = client.post(
             reverse("signup"),
@@ -134,12 +120,9 @@ def test_password_reset_says_the_same_whether_or_not_the_address_has_an_account(
     unknown = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
     assert len(mail.outbox) == 1
-    for _request in range(3):  # five requests an hour from one address
-        client.post(reverse("password_reset"), {"email": facilitator.email})
-    response = client.post(reverse("password_reset"), {"email": facilitator.email})
-    assert response.status_code == 429
-    assert "Too many password reset requests" in response.content.decode()
-    assert len(mail.outbox) == 4
+    again = client.post(reverse("password_reset"), {"email": facilitator.email})
+    assert (again.status_code, again.url) == (known.status_code, known.url)
+    assert len(mail.outbox) == 1  # a mail went out a moment ago: its link still works
 
 
 def test_an_absurdly_long_address_at_log_in_is_just_a_wrong_log_in(client, facilitator):

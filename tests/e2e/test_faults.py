@@ -312,7 +312,7 @@ class Phone:
 
 def test_a_burst_of_answers_to_one_card_reaches_nobody_as_an_error(app_server, workshop):
     owner, deck = workshop
-    server = app_server(CXW_JOIN_RATE="10000/m", CXW_JOIN_SESSION_RATE="10000/m")
+    server = app_server(CXW_JOIN_SESSION_RATE="10000/m")
     session = LiveSession.start(deck, owner, join_base_url=server.url, is_shuffled=False)
     session.reveal_next()
     join_path = reverse("live_sessions:join", args=[session.join_code])

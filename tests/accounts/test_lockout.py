@@ -1,0 +1,170 @@
+"""Guessing a facilitator's password, or asking for their password reset, slows the guesser
+and never locks the owner out: a device that has logged in before passes the log-in limits,
+and a reset mail already sent keeps working. The clock stands still in each test, so every
+count falls in one window of the limits (LOGIN_RATE 10/5m, PASSWORD_RESET_RATE 5/h,
+PASSWORD_RESET_MAIL_RATE 1/5m by default) until a test moves it on."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def still_clock(time_machine):
+    time_machine.move_to(START, tick=False)
+    return time_machine
+
+
+def log_in(browser, user, password=PASSWORD):
+    return browser.post(reverse("login"), {"username": user.email, "password": password})
+
+
+def guess_from_ten_addresses(user):
+    for number in range(10):
+        response = log_in(Client(REMOTE_ADDR=f"203.0.113.{number}"), user, "guess")
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors()
+
+
+def known_device(user, address="198.51.100.7"):
+    """The owner's own browser: it has logged in before, and logged out since."""
+    browser = Client(REMOTE_ADDR=address)
+    assert log_in(browser, user).status_code == 302
+    browser.post(reverse("logout"))
+    return browser
+
+
+def test_guessing_from_many_addresses_leaves_the_owner_free_to_log_in_from_a_known_device(
+    facilitator,
+):
+    owner = known_device(facilitator)
+    guess_from_ten_addresses(facilitator)
+    response = log_in(owner, facilitator)
+    assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(facilitator.pk)
+    # The guesser, from yet another address, is refused even with the right password.
+    attacker = Client(REMOTE_ADDR="203.0.113.99")
+    response = log_in(attacker, facilitator)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in attacker.session
+
+
+def test_a_new_device_is_told_how_to_get_in_and_is_let_in_after_a_few_minutes(
+    facilitator, still_clock
+):
+    guess_from_ten_addresses(facilitator)
+    laptop = Client(REMOTE_ADDR="198.51.100.8")
+    response = log_in(laptop, facilitator)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Too many wrong passwords were tried for this account" in page
+    assert "from a device you have logged in with before, or reset your password" in page
+    assert "_auth_user_id" not in laptop.session
+    still_clock.move_to(START + dt.timedelta(minutes=10), tick=False)
+    assert log_in(laptop, facilitator).status_code == 302
+
+
+def reset_link_path(message):
+    link = next(line for line in message.body.splitlines() if "/reset/" in line)
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def set_password_from(browser, message, password):
+    response = browser.get(reset_link_path(message), follow=True)
+    form_url = response.redirect_chain[-1][0]
+    return browser.post(form_url, {"new_password1": password, "new_password2": password})
+
+
+def test_a_new_device_that_sets_its_password_from_the_mail_logs_in_while_the_guessing_goes_on(
+    facilitator,
+):
+    guess_from_ten_addresses(facilitator)
+    laptop = Client(REMOTE_ADDR="198.51.100.8")
+    laptop.post(reverse("password_reset"), {"email": facilitator.email})
+    assert set_password_from(laptop, mail.outbox[-1], "fresh-wooden-9").status_code == 302
+    response = log_in(laptop, facilitator, "fresh-wooden-9")
+    assert response.status_code == 302
+    assert laptop.session["_auth_user_id"] == str(facilitator.pk)
+
+
+def test_a_guesser_is_refused_past_the_limit_of_their_address(facilitator, other_facilitator):
+    attacker = Client(REMOTE_ADDR="203.0.113.5")
+    for number in range(10):
+        victim = facilitator if number % 2 else other_facilitator
+        assert log_in(attacker, victim, "guess").status_code == 200
+    response = log_in(attacker, other_facilitator)
+    assert response.status_code == 429
+    assert "Too many tries to log in from this network" in response.content.decode()
+    assert "_auth_user_id" not in attacker.session
+
+
+def test_a_guesser_on_the_venue_network_does_not_lock_out_the_facilitator_beside_them(
+    facilitator,
+):
+    """The room and its facilitator often share one address: the facilitator's own laptop
+    passes the limit that a participant guessing from the venue Wi-Fi has used up."""
+    laptop = known_device(facilitator, address="192.0.2.1")
+    participant = Client(REMOTE_ADDR="192.0.2.1")
+    for _guess in range(10):
+        log_in(participant, facilitator, "guess")
+    assert log_in(participant, facilitator, "guess").status_code == 429
+    assert log_in(laptop, facilitator).status_code == 302
+
+
+def test_a_known_device_of_one_account_does_not_pass_the_limits_of_another(
+    facilitator, other_facilitator
+):
+    browser = known_device(facilitator, address="198.51.100.7")
+    guess_from_ten_addresses(other_facilitator)
+    response = log_in(browser, other_facilitator)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in browser.session
+
+
+def test_flooding_password_resets_still_leaves_the_owner_a_working_link(facilitator, still_clock):
+    for number in range(20):
+        flood = Client(REMOTE_ADDR=f"203.0.113.{number}")
+        response = flood.post(reverse("password_reset"), {"email": facilitator.email})
+        assert response.status_code == 302
+        assert response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == 1  # one mail in the owner's inbox, not twenty
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    response = owner.post(reverse("password_reset"), {"email": facilitator.email}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("password_reset_done")
+    assert set_password_from(owner, mail.outbox[0], "fresh-wooden-9").status_code == 302
+    facilitator.refresh_from_db()
+    assert facilitator.check_password("fresh-wooden-9")
+    # A few minutes later the owner's own request sends a new mail.
+    still_clock.move_to(START + dt.timedelta(minutes=6), tick=False)
+    owner.post(reverse("password_reset"), {"email": facilitator.email})
+    assert len(mail.outbox) == 2
+    assert mail.outbox[1].to == [facilitator.email]
+
+
+def test_a_new_reset_mail_goes_at_once_when_the_one_sent_no_longer_works(facilitator):
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    owner.post(reverse("password_reset"), {"email": facilitator.email})
+    assert log_in(owner, facilitator).status_code == 302  # a log-in retires the mailed link
+    stale = Client().get(reset_link_path(mail.outbox[0]), follow=True)
+    assert "This link has expired or was already used." in stale.content.decode()
+    owner.post(reverse("password_reset"), {"email": facilitator.email})
+    assert len(mail.outbox) == 2
+    assert set_password_from(Client(), mail.outbox[1], "fresh-wooden-9").status_code == 302
+
+
+def test_password_reset_requests_are_limited_per_address(facilitator, other_facilitator):
+    flood = Client(REMOTE_ADDR="203.0.113.1")
+    for number in range(5):
+        target = facilitator if number % 2 else other_facilitator
+        response = flood.post(reverse("password_reset"), {"email": target.email})
+        assert response.status_code == 302
+    response = flood.post(reverse("password_reset"), {"email": facilitator.email})
+    assert response.status_code == 429
+    assert "Too many password reset requests" in response.content.decode()
