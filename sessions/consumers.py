@@ -4,15 +4,13 @@ state, then forward what `broadcast.py` sends."""
 import asyncio
 import logging
 import weakref
-from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from sessions import screens
+from sessions import access, screens
 from sessions.broadcast import SEND_TIMEOUT, render_parts
 from sessions.models import LiveSession
-from sessions.presence import participant_for
 
 logger = logging.getLogger(__name__)
 
@@ -104,18 +102,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def session_pk(self):
         return self.scope["url_route"]["kwargs"].get("pk")
 
-    def hosted_session(self):
-        user = self.scope.get("user")
-        if not user or not user.is_authenticated:
-            return None
-        return LiveSession.objects.filter(pk=self.session_pk(), facilitator=user).first()
-
 
 class HostConsumer(LiveConsumer):
     audience = "host"
 
     def authorized_session(self):
-        return self.hosted_session()
+        return access.session_run_by(self.scope.get("user"), self.session_pk())
 
     def current_state(self):
         context = screens.host_context(LiveSession.objects.live().get(pk=self.session.pk))
@@ -126,13 +118,7 @@ class RoomConsumer(LiveConsumer):
     audience = "room"
 
     def authorized_session(self):
-        session = self.hosted_session()
-        if session:
-            return session
-        key = parse_qs(self.scope.get("query_string", b"").decode()).get("key", [""])[0]
-        if not key:
-            return None
-        return LiveSession.objects.filter(pk=self.session_pk(), room_key=key).first()
+        return access.room_socket_session(self.scope, self.session_pk())
 
     def current_state(self):
         context = screens.room_context(LiveSession.objects.live().get(pk=self.session.pk))
@@ -144,10 +130,7 @@ class PhoneConsumer(LiveConsumer):
 
     def authorized_session(self):
         code = self.scope["url_route"]["kwargs"]["code"]
-        session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
-        if session is None:
-            return None
-        self.participant = participant_for(self.scope.get("session"), session)
+        session, self.participant = access.joined_participant(self.scope.get("session"), code)
         return session if self.participant else None
 
     def current_state(self):

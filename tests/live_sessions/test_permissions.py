@@ -91,6 +91,13 @@ def test_the_room_screen_needs_the_facilitator_or_the_secret_link(started, visit
     assert Client().get(url, {"key": "wrong"}).status_code == 302
 
 
+def test_a_room_key_of_any_characters_is_refused_without_a_server_error(started):
+    url = reverse("live_sessions:room", args=[started.pk])
+    for key in ["é", "\x00", "☃" * 100, started.room_key + "é"]:
+        response = Client().get(url, {"key": key})
+        assert response.status_code == 302, key
+
+
 @pytest.mark.parametrize("command", COMMAND_NAMES)
 def test_the_facilitator_can_run_every_command(facilitator_client, started, command):
     response = facilitator_client.post(
