@@ -3,7 +3,9 @@ WebSocket consumers alike.
 
 - The **facilitator** runs their own sessions (logged in; staff get no exception).
 - The **room screen** shows a session to its facilitator, or to a browser holding the room's
-  secret key (the private link, `/live/<pk>/room/?key=…`).
+  secret key. The key travels in a cookie, never in a URL that gets logged: the private link
+  (`/live/<pk>/room/?key=…`) sets the cookie and redirects to the clean room URL, and the room
+  page and its socket read the cookie.
 - A **participant** is whoever this browser joined a session as, remembered in the phone's
   Django session cookie.
 - A **join code** names the newest session that used it (open or ended: an ended one still
@@ -14,15 +16,18 @@ others return None when access is refused, which the consumers turn into a refus
 """
 
 import secrets
-from urllib.parse import parse_qs
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sessions.models import LiveSession, Participant
 
 PARTICIPANTS_KEY = "live_participants"  # in the Django session: {live session pk: participant pk}
+ROOM_KEY_COOKIE = "room_key"  # path: the room page
+ROOM_SOCKET_COOKIE = "room_socket_key"  # path: the room's socket
 
 
 # Facilitator
@@ -64,13 +69,39 @@ def room_session(user, pk, key):
 
 
 def room_screen_session(request, pk):
-    """The room page's session (by login or the private link's key); None if refused."""
-    return room_session(request.user, pk, request.GET.get("key", ""))
+    """The room page's session (by login or the key's cookie); None if refused."""
+    return room_session(request.user, pk, request.COOKIES.get(ROOM_KEY_COOKIE, ""))
 
 
 def room_socket_session(scope, pk):
-    key = parse_qs(scope.get("query_string", b"").decode()).get("key", [""])[0]
-    return room_session(scope.get("user"), pk, key)
+    return room_session(scope.get("user"), pk, scope.get("cookies", {}).get(ROOM_SOCKET_COOKIE, ""))
+
+
+def room_paths(session):
+    return {
+        ROOM_KEY_COOKIE: reverse("live_sessions:room", args=[session.pk]),
+        ROOM_SOCKET_COOKIE: f"/ws/live/{session.pk}/room/",
+    }
+
+
+def grant_room(response, pk, key):
+    """The private link: if `key` is session `pk`'s room key, let this browser show its room
+    screen by setting the key in two cookies, each sent only to the room page or to its
+    socket. HttpOnly (no script reads it), SameSite=Lax (the link may be opened from an
+    e-mail or a chat), Secure over HTTPS like the session cookie."""
+    session = LiveSession.objects.filter(pk=pk).first()
+    if session is None or not holds_room_key(session, key):
+        return response
+    for name, path in room_paths(session).items():
+        response.set_cookie(
+            name,
+            session.room_key,
+            path=path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 # Participant

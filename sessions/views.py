@@ -20,6 +20,7 @@ from cxworkshop.ratelimits import everyone, over_limits, too_many
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.access import (
+    grant_room,
     hosted_session,
     participant_for,
     participant_or_403,
@@ -131,14 +132,16 @@ def answer_moderate(request, pk, answer_id, action):
 
 
 def room(request, pk):
+    if "key" in request.GET:
+        # The private link: its key moves into a cookie, out of the address bar and of every
+        # later request's URL (server logs record URLs).
+        return grant_room(redirect("live_sessions:room", pk=pk), pk, request.GET["key"])
     session = room_screen_session(request, pk)
     if session is None:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(request.path)
         raise Http404
-    context = screens.room_context(session)
-    context["room_key"] = request.GET.get("key", "")
-    return render(request, "sessions/room.html", context)
+    return render(request, "sessions/room.html", screens.room_context(session))
 
 
 @login_required
