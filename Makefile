@@ -12,6 +12,9 @@ PORT ?= 8000
 RUN_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY_FILE=.local/secret_key CXW_SERVE_HOST=$(HOST) \
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$$($(PYTHON) -m cxworkshop.network hosts $(HOST))}"
 DEV_ENV = DJANGO_DEBUG=1 CXW_SERVE_HOST=$(HOST)
+# Live screens only listen: a browser's WebSocket message over 4 KiB (once decompressed) is
+# refused before it fills memory, and any message closes its socket (sessions/consumers.py).
+WS_LIMITS = --ws-max-size 4096
 
 .PHONY: run dev test bench lint format clean
 
@@ -22,7 +25,7 @@ run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py demo_facilitator
 	@$(PYTHON) -m cxworkshop.network banner $(HOST) $(PORT)
 	@$(RUN_ENV) exec $(VENV)/bin/uvicorn cxworkshop.asgi:application --host $(HOST) --port $(PORT) \
-		--proxy-headers --backlog 2048 --no-access-log
+		--proxy-headers --backlog 2048 --no-access-log $(WS_LIMITS)
 
 dev: $(VENV)/.installed-dev
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0

@@ -293,3 +293,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # HTTP requests run in threads at most this many at a time per server process; the rest wait
 # their turn on the event loop (cxworkshop/concurrency.py).
 HTTP_CONCURRENCY = int(os.environ.get("CXW_HTTP_CONCURRENCY", "4"))
+
+# Live sockets open at once per server process: per participant (a phone and its reconnects),
+# and per client address (a whole room may share one). sessions/presence.py says why.
+SOCKETS_PER_PARTICIPANT = int(os.environ.get("CXW_SOCKETS_PER_PARTICIPANT", "5"))
+SOCKETS_PER_ADDRESS = int(os.environ.get("CXW_SOCKETS_PER_ADDRESS", "3000"))

@@ -8,7 +8,7 @@ import weakref
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from sessions import access, screens
+from sessions import access, presence, screens
 from sessions.broadcast import SEND_TIMEOUT, render_parts
 from sessions.models import LiveSession
 
@@ -51,6 +51,8 @@ def watch(consumer):
 
 class LiveConsumer(AsyncWebsocketConsumer):
     audience = ""
+    participant = None
+    counted = ()  # whom this socket counts against (sessions/presence.py)
 
     async def connect(self):
         self.group = None
@@ -58,6 +60,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if session is None:
             await self.close(code=4403)
             return
+        # Refused before the handshake completes: the page sees a dropped connection and
+        # retries a few seconds later (sessions/presence.py).
+        counted = presence.holders(self.scope, self.participant)
+        if not presence.admit(self, counted):
+            logger.warning("Live socket refused: too many open from one participant or address")
+            await self.close()
+            return
+        self.counted = counted
         self.session = session
         self.group = session.group(self.audience)
         # Join before reading the state: an event in between arrives twice, never not at all.
@@ -68,6 +78,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except Exception:  # noqa: BLE001 - Redis down: refuse, the page retries and says so
             logger.warning("Live socket refused: channel layer unreachable", exc_info=True)
             self.group = None
+            presence.leave(self, self.counted)
             await self.close(code=1013)  # "try again later"
             return
         await self.accept()
@@ -76,6 +87,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         live_sockets.discard(self)
+        presence.leave(self, self.counted)
         if self.group:
             try:
                 await asyncio.wait_for(
@@ -85,7 +97,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 logger.warning("Live socket left its group uncleanly", exc_info=True)
 
     async def receive(self, text_data=None, bytes_data=None):
-        """Screens only listen; every change is an HTTP request."""
+        """Screens only listen; every change is an HTTP request. A socket that sends anything
+        is not one of our pages: it is closed (1008, "policy violation", which the pages do not
+        retry). The server refuses big frames before they get here (`--ws-max-size`)."""
+        await self.close(code=1008)
 
     async def dispatch(self, message):
         # Channels closes stale database connections (a thread hop) before every handler.

@@ -8,6 +8,7 @@ database, so it can be killed and started again on the same port while browsers 
 import http.cookiejar
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -55,6 +56,12 @@ def test_database_url():
 test_database_url.__test__ = False  # a helper, not a test
 
 
+def makefile_flags(name):
+    """The Uvicorn flags the Makefile names `name`: tests serve as `make run` does."""
+    found = re.search(rf"^{name} = (.*)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    return shlex.split(found.group(1))
+
+
 class AppServer:
     """`uvicorn cxworkshop.asgi:application` on a fixed port, to kill and start again."""
 
@@ -77,6 +84,7 @@ class AppServer:
             str(Path(sys.executable).parent / "uvicorn"),
             "cxworkshop.asgi:application",
             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+            *makefile_flags("WS_LIMITS"),
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
         deadline = time.monotonic() + 30
