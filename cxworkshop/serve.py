@@ -1,5 +1,5 @@
 """The app served as a workshop serves it: one Uvicorn process with the options below, the one
-command line that `make run` and the tests' server processes (tests/e2e/appserver.py) share.
+command line that `make run` and the tests' server processes (test_faults.AppServer) share.
 
     python -m cxworkshop.serve --host 127.0.0.1 --port 8000
 
@@ -18,6 +18,9 @@ OPTIONS = {
     "backlog": 2048,
     # An access line is a client's address and a URL, which may carry a key or a token.
     "access_log": False,
+    # Screens only listen: a browser's message is refused past 4 KiB, before it is inflated
+    # (a 15 MB frame deflates to 15 KB on the wire; tests/test_hostile_sockets.py).
+    "ws_max_size": 4096,
 }
 
 

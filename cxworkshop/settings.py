@@ -315,3 +315,8 @@ TAGGIT_CASE_INSENSITIVE = True
 HTTP_CONCURRENCY = int(os.environ.get("CXW_HTTP_CONCURRENCY", "4"))
 # A request's body must have arrived within this many seconds before it takes a turn.
 HTTP_BODY_TIMEOUT = float(os.environ.get("CXW_HTTP_BODY_TIMEOUT", "60"))
+
+# Live sockets open at once per server process: per participant (a phone and its reconnects),
+# and per client address (a whole room may share one). sessions/presence.py says why.
+SOCKETS_PER_PARTICIPANT = int(os.environ.get("CXW_SOCKETS_PER_PARTICIPANT", "5"))
+SOCKETS_PER_ADDRESS = int(os.environ.get("CXW_SOCKETS_PER_ADDRESS", "3000"))

@@ -4,15 +4,13 @@ state, then forward what `broadcast.py` sends."""
 import asyncio
 import logging
 import weakref
-from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from sessions import screens
+from sessions import access, presence, screens
 from sessions.broadcast import SEND_TIMEOUT, render_parts
 from sessions.models import LiveSession
-from sessions.presence import participant_for
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +51,8 @@ def watch(consumer):
 
 class LiveConsumer(AsyncWebsocketConsumer):
     audience = ""
+    participant = None
+    counted = ()  # whom this socket counts against (sessions/presence.py)
 
     async def connect(self):
         self.group = None
@@ -60,6 +60,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if session is None:
             await self.close(code=4403)
             return
+        # Refused before the handshake completes: the page sees a dropped connection and
+        # retries a few seconds later (sessions/presence.py).
+        counted = presence.holders(self.scope, self.participant)
+        if not presence.admit(self, counted):
+            logger.warning("Live socket refused: too many open from one participant or address")
+            await self.close()
+            return
+        self.counted = counted
         self.session = session
         self.group = session.group(self.audience)
         # Join before reading the state: an event in between arrives twice, never not at all.
@@ -70,6 +78,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         except Exception:  # noqa: BLE001 - Redis down: refuse, the page retries and says so
             logger.warning("Live socket refused: channel layer unreachable", exc_info=True)
             self.group = None
+            presence.leave(self, self.counted)
             await self.close(code=1013)  # "try again later"
             return
         await self.accept()
@@ -78,6 +87,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         live_sockets.discard(self)
+        presence.leave(self, self.counted)
         if self.group:
             try:
                 await asyncio.wait_for(
@@ -87,7 +97,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 logger.warning("Live socket left its group uncleanly", exc_info=True)
 
     async def receive(self, text_data=None, bytes_data=None):
-        """Screens only listen; every change is an HTTP request."""
+        """Screens only listen; every change is an HTTP request. A socket that sends anything
+        is not one of our pages: it is closed (1008, "policy violation", which the pages do not
+        retry). The server refuses big frames before they get here (`--ws-max-size`)."""
+        await self.close(code=1008)
 
     async def dispatch(self, message):
         # Channels closes stale database connections (a thread hop) before every handler.
@@ -104,18 +117,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def session_pk(self):
         return self.scope["url_route"]["kwargs"].get("pk")
 
-    def hosted_session(self):
-        user = self.scope.get("user")
-        if not user or not user.is_authenticated:
-            return None
-        return LiveSession.objects.filter(pk=self.session_pk(), facilitator=user).first()
-
 
 class HostConsumer(LiveConsumer):
     audience = "host"
 
     def authorized_session(self):
-        return self.hosted_session()
+        return access.session_run_by(self.scope.get("user"), self.session_pk())
 
     def current_state(self):
         context = screens.host_context(LiveSession.objects.live().get(pk=self.session.pk))
@@ -126,13 +133,7 @@ class RoomConsumer(LiveConsumer):
     audience = "room"
 
     def authorized_session(self):
-        session = self.hosted_session()
-        if session:
-            return session
-        key = parse_qs(self.scope.get("query_string", b"").decode()).get("key", [""])[0]
-        if not key:
-            return None
-        return LiveSession.objects.filter(pk=self.session_pk(), room_key=key).first()
+        return access.room_socket_session(self.scope, self.session_pk())
 
     def current_state(self):
         context = screens.room_context(LiveSession.objects.live().get(pk=self.session.pk))
@@ -144,10 +145,7 @@ class PhoneConsumer(LiveConsumer):
 
     def authorized_session(self):
         code = self.scope["url_route"]["kwargs"]["code"]
-        session = LiveSession.objects.filter(join_code=code).order_by("-created_at").first()
-        if session is None:
-            return None
-        self.participant = participant_for(self.scope.get("session"), session)
+        session, self.participant = access.joined_participant(self.scope.get("session"), code)
         return session if self.participant else None
 
     def current_state(self):

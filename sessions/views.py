@@ -1,8 +1,6 @@
 """Live-session views. Every change is a POST: check permission, change the database in a
 transaction, and let `broadcast` tell the screens once it has committed."""
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,18 +18,17 @@ from cxworkshop.network import public_base_url
 from cxworkshop.ratelimits import ANSWER, JOIN_MISS, JOIN_MISS_ALL, JOIN_SESSION, refuse
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
+from sessions.access import (
+    grant_room,
+    hosted_session,
+    participant_for,
+    participant_or_403,
+    remember,
+    room_screen_session,
+    session_by_code,
+)
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
 from sessions.models import Answer, LiveSession, normalize_join_code
-from sessions.presence import participant_for, remember
-
-
-def hosted_session(request, pk):
-    """A session run by the logged-in facilitator: 403 for anyone else who is not logged in
-    (participants included), 404 for another facilitator."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied(_("Only the facilitator can do this."))
-    return get_object_or_404(LiveSession, pk=pk, facilitator=request.user)
-
 
 # Facilitator
 
@@ -134,16 +131,16 @@ def answer_moderate(request, pk, answer_id, action):
 
 
 def room(request, pk):
-    session = get_object_or_404(LiveSession, pk=pk)
-    key = request.GET.get("key", "")
-    is_host = request.user.is_authenticated and session.facilitator_id == request.user.pk
-    if not is_host and not (key and secrets.compare_digest(key, session.room_key)):
+    if "key" in request.GET:
+        # The private link: its key moves into a cookie, out of the address bar and of every
+        # later request's URL (server logs record URLs).
+        return grant_room(redirect("live_sessions:room", pk=pk), pk, request.GET["key"])
+    session = room_screen_session(request, pk)
+    if session is None:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(request.path)
         raise Http404
-    context = screens.room_context(session)
-    context["room_key"] = key
-    return render(request, "sessions/room.html", context)
+    return render(request, "sessions/room.html", screens.room_context(session))
 
 
 @login_required
@@ -166,10 +163,6 @@ def summary_export(request, pk, file_format):
 # Participant
 
 
-def open_session(code):
-    return LiveSession.objects.open().filter(join_code=code).first()
-
-
 def join_code(request):
     form = JoinCodeForm(request.GET or None)
     if form.is_valid():
@@ -182,8 +175,8 @@ def join(request, code):
     typed = normalize_join_code(code)
     if typed and typed != code:
         return redirect("live_sessions:join", code=typed)
-    session = LiveSession.objects.live().filter(join_code=code).order_by("-created_at").first()
-    participant = participant_for(request.session, session) if session else None
+    session = session_by_code(code)
+    participant = participant_for(request.session, session)
     if participant:
         return phone_page(request, session, participant)
     if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL, code=code)):
@@ -224,14 +217,6 @@ def answer_form_for(session, participant, data=None):
         return None
     answer = card.answers.filter(participant=participant).first()
     return AnswerForm(data, instance=answer, card=card, participant=participant)
-
-
-def participant_or_403(request, code):
-    session = LiveSession.objects.live().filter(join_code=code).order_by("-created_at").first()
-    participant = participant_for(request.session, session) if session else None
-    if participant is None:
-        raise PermissionDenied(_("Join the session first."))
-    return session, participant
 
 
 @require_http_methods(["GET", "POST"])

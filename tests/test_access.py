@@ -152,6 +152,9 @@ SOCKETS = {
     "ws/live/<int:pk>/room/": "no no no no yes no",
     "ws/join/<joincode:code>/": "no yes no no no no",
 }
+# The same, once each browser has opened the room screen's private link (`?key=`): the room
+# is then anyone's who holds the link, nothing else changes.
+SOCKETS_WITH_ROOM_LINK = {**SOCKETS, "ws/live/<int:pk>/room/": "yes yes yes yes yes yes"}
 
 
 def named_routes(resolver=None, namespace=""):
@@ -368,9 +371,10 @@ def test_no_page_or_export_shows_a_role_what_it_may_not_see(world):
 
 
 async def socket_accepted(path, browser, world, role):
-    headers = [(b"origin", b"http://testserver")]
-    if "sessionid" in browser.cookies:
-        headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if browser.cookies:
+        cookies = "; ".join(f"{name}={cookie.value}" for name, cookie in browser.cookies.items())
+        headers.append((b"cookie", cookies.encode()))
     socket = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await socket.connect()
     if connected:
@@ -381,20 +385,39 @@ async def socket_accepted(path, browser, world, role):
     return connected
 
 
-@pytest.mark.asyncio
-@pytest.mark.django_db(transaction=True)
-async def test_each_role_may_open_only_its_own_sockets(phone):
-    world = await sync_to_async(make_world)(phone)
+def test_the_private_room_link_opens_the_room_page_for_whoever_holds_it(world):
+    url = reverse("live_sessions:room", args=[world.session.pk])
+    for role in ROLES:
+        browser = world.browsers[role]
+        response = browser.get(url, {"key": world.session.room_key})
+        assert (response.status_code, response.url) == (302, url), role
+        page = browser.get(url)
+        assert page.status_code == 200, role
+        assert not leaks(page.content.decode(), "A", world), role  # what the room may see
+
+
+async def socket_table(world):
     paths = {
         "ws/live/<int:pk>/host/": f"/ws/live/{world.session.pk}/host/",
         "ws/live/<int:pk>/room/": f"/ws/live/{world.session.pk}/room/",
         "ws/join/<joincode:code>/": f"/ws/join/{world.session.join_code}/",
     }
-    for route, expected in SOCKETS.items():
-        got = [
-            "yes"
-            if await socket_accepted(paths[route], world.browsers[role], world, role)
-            else "no"
-            for role in ROLES
-        ]
-        assert " ".join(got) == expected, route
+    table = {}
+    for route, path in paths.items():
+        got = []
+        for role in ROLES:
+            accepted = await socket_accepted(path, world.browsers[role], world, role)
+            got.append("yes" if accepted else "no")
+        table[route] = " ".join(got)
+    return table
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_each_role_may_open_only_its_own_sockets(phone):
+    world = await sync_to_async(make_world)(phone)
+    assert await socket_table(world) == SOCKETS
+    room_url = reverse("live_sessions:room", args=[world.session.pk])
+    for browser in world.browsers.values():
+        await sync_to_async(browser.get)(room_url, {"key": world.session.room_key})
+    assert await socket_table(world) == SOCKETS_WITH_ROOM_LINK

@@ -81,16 +81,38 @@ def test_over_https_cookies_are_secure_and_hsts_is_sent(settings, facilitator):
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "origin, accepted",
-    [(b"http://testserver", True), (b"https://evil.example", False), (None, False)],
+    "origin, host, accepted",
+    [
+        (b"http://testserver", b"testserver", True),
+        (b"https://evil.example", b"testserver", False),
+        (None, b"testserver", False),
+        (b"http://testserver:9999", b"testserver", False),  # another port
+        (b"https://testserver", b"testserver", False),  # another scheme
+        (b"http://testserver:8861", b"testserver:8861", True),
+        (b"http://testserver", b"testserver:8861", False),
+        (b"http://evil.example", b"evil.example", False),  # a host not in ALLOWED_HOSTS
+        (b"https://workshop.example.com", b"testserver", True),  # trusted, exactly
+        (b"https://room.workshop.example.org", b"testserver", True),  # trusted, by wildcard
+        (b"http://room.workshop.example.org", b"testserver", False),  # the wrong scheme
+        (b"https://workshop.example.com", b"evil.example", False),
+    ],
 )
-async def test_a_phone_socket_from_another_site_is_refused(facilitator, origin, accepted):
+async def test_a_phone_socket_from_another_origin_is_refused(
+    facilitator, settings, origin, host, accepted
+):
+    settings.CSRF_TRUSTED_ORIGINS = [
+        "https://workshop.example.com",
+        "https://*.workshop.example.org",
+    ]
     session = await sync_to_async(start_session)(facilitator)
     browser = Client()
     await sync_to_async(browser.post)(
         reverse("live_sessions:join", args=[session.join_code]), {"display_name": "Ana"}
     )
-    headers = [(b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode())]
+    headers = [
+        (b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()),
+        (b"host", host),
+    ]
     if origin:
         headers.append((b"origin", origin))
     socket = WebsocketCommunicator(application, f"/ws/join/{session.join_code}/", headers)

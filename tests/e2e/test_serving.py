@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 from django.urls import reverse
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from sessions.models import Answer, LiveSession, Participant
@@ -126,10 +127,18 @@ def test_the_log_holds_no_room_key_token_or_client_address(served, live_session)
         assert status == 200
         participant = Participant.objects.get()
         cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies_of(phone))
+        # The projector opens the private link (the key in its query string), which leaves the
+        # key in cookies; an old screen still puts the key in its socket's address (refused).
+        projector = Phone(server.url)
+        room_path = reverse("live_sessions:room", args=[live_session.pk])
+        projector.opener.open(f"{server.url}{room_path}?key={live_session.room_key}").close()
+        room_cookies = "; ".join(f"{c.name}={c.value}" for c in cookies_of(projector))
         room_url = f"ws://127.0.0.1:{server.port}/ws/live/{live_session.pk}/room/"
         phone_url = f"ws://127.0.0.1:{server.port}/ws/join/{live_session.join_code}/"
+        with pytest.raises(InvalidStatus):
+            connect(f"{room_url}?key={live_session.room_key}", additional_headers=origin)
         with (
-            connect(f"{room_url}?key={live_session.room_key}", additional_headers=origin) as room,
+            connect(room_url, additional_headers={**origin, "cookie": room_cookies}) as room,
             connect(phone_url, additional_headers={**origin, "cookie": cookies}) as phone_socket,
         ):
             assert room.recv(timeout=WITHIN)  # the room's state: accepted
@@ -148,7 +157,7 @@ def test_the_log_holds_no_room_key_token_or_client_address(served, live_session)
     assert "Application startup complete" in written  # the log was captured
     for secret in [live_session.room_key, participant.token, live_session.join_code]:
         assert secret not in written
-    for cookie in cookies_of(phone):
+    for cookie in cookies_of(phone) + cookies_of(projector):
         assert cookie.value not in written
     for host, port in clients:
         assert f"{host}:{port}" not in written

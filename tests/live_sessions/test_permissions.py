@@ -86,9 +86,58 @@ def test_the_room_screen_needs_the_facilitator_or_the_secret_link(started, visit
         response = browser.get(url)
         assert response.status_code in (302, 404), who
         assert "Hello" not in response.content.decode()
-    response = Client().get(url, {"key": started.room_key})
-    assert response.status_code == 200 and "Hello" in response.content.decode()
-    assert Client().get(url, {"key": "wrong"}).status_code == 302
+    projector = Client()
+    response = projector.get(url, {"key": started.room_key})
+    assert response.status_code == 302 and response.url == url  # the key leaves the address
+    page = projector.get(url)
+    assert page.status_code == 200 and "Hello" in page.content.decode()
+    assert started.room_key not in page.content.decode()  # nor is it in the socket's URL
+    stranger = Client()
+    assert stranger.get(url, {"key": "wrong"}).url == url
+    assert stranger.get(url).url.startswith("/accounts/login/")
+    assert "key" not in stranger.get(url).url  # nor in the log-in link
+
+
+def test_the_private_link_keeps_the_key_in_cookies_for_the_room_page_and_its_socket(started):
+    projector = Client()
+    projector.get(reverse("live_sessions:room", args=[started.pk]), {"key": started.room_key})
+    page_cookie = projector.cookies["room_key"]
+    socket_cookie = projector.cookies["room_socket_key"]
+    assert page_cookie.value == socket_cookie.value == started.room_key
+    assert page_cookie["path"] == f"/live/{started.pk}/room/"
+    assert socket_cookie["path"] == f"/ws/live/{started.pk}/room/"
+    for cookie in (page_cookie, socket_cookie):
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
+        assert not cookie["secure"]  # plain HTTP: a secure cookie would never come back
+
+
+def test_over_https_the_room_key_cookies_are_secure(started, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    projector = Client()
+    url = reverse("live_sessions:room", args=[started.pk])
+    projector.get(url, {"key": started.room_key}, secure=True)
+    assert projector.cookies["room_key"]["secure"] is True
+    assert projector.cookies["room_socket_key"]["secure"] is True
+
+
+def test_a_wrong_key_sets_no_cookie_and_a_key_for_another_session_opens_only_that_one(
+    started, other_session
+):
+    projector = Client()
+    url = reverse("live_sessions:room", args=[started.pk])
+    projector.get(url, {"key": "wrong"})
+    assert "room_key" not in projector.cookies
+    projector.get(url, {"key": other_session.room_key})
+    assert "room_key" not in projector.cookies
+    assert projector.get(url).status_code == 302
+
+
+def test_a_room_key_of_any_characters_is_refused_without_a_server_error(started):
+    url = reverse("live_sessions:room", args=[started.pk])
+    for key in ["é", "\x00", "☃" * 100, started.room_key + "é"]:
+        response = Client().get(url, {"key": key})
+        assert response.status_code == 302, key
 
 
 @pytest.mark.parametrize("command", COMMAND_NAMES)

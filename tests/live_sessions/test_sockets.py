@@ -20,9 +20,10 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
 async def connect(path, browser=None):
-    headers = [(b"origin", b"http://testserver")]
-    if browser is not None and "sessionid" in browser.cookies:
-        headers.append((b"cookie", f"sessionid={browser.cookies['sessionid'].value}".encode()))
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if browser is not None and browser.cookies:
+        cookies = "; ".join(f"{name}={cookie.value}" for name, cookie in browser.cookies.items())
+        headers.append((b"cookie", cookies.encode()))
     socket = WebsocketCommunicator(application, path, headers=headers)
     connected, _ = await socket.connect()
     return socket, connected
@@ -71,18 +72,27 @@ async def test_the_host_socket_is_for_the_facilitator_only(session, facilitator,
         assert not connected
 
 
-async def test_the_room_socket_takes_the_facilitator_or_the_secret_key(session, facilitator):
+async def test_the_room_socket_takes_the_facilitator_or_the_private_links_cookie(
+    session, facilitator
+):
     path = f"/ws/live/{session.pk}/room/"
     socket, connected = await connect(path, await logged_in(facilitator))
     assert connected
     assert session.join_code in await socket.receive_from()
     await socket.disconnect()
-    socket, connected = await connect(f"{path}?key={session.room_key}")
+    projector = Client()
+    room_url = reverse("live_sessions:room", args=[session.pk])
+    await sync_to_async(projector.get)(room_url, {"key": session.room_key})
+    socket, connected = await connect(path, projector)
     assert connected
     await socket.disconnect()
-    for attempt in [f"{path}?key=wrong", path]:
-        _socket, connected = await connect(attempt, await joined(session, f"P{len(attempt)}"))
-        assert not connected
+    ana = await joined(session, "Ana")
+    for attempt in [f"{path}?key={session.room_key}", f"{path}?key=wrong", path]:
+        _socket, connected = await connect(attempt, ana)
+        assert not connected, attempt  # a key in the socket's URL opens nothing
+    ana.cookies["room_socket_key"] = "wrong"
+    _socket, connected = await connect(path, ana)
+    assert not connected
 
 
 async def test_a_phone_joins_only_its_own_sessions_socket(session, other_facilitator):
