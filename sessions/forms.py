@@ -1,6 +1,8 @@
 """What facilitators and participants type in a live session passes one of these forms."""
 
 from django import forms
+from django.db import IntegrityError, transaction
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import (
@@ -119,10 +121,25 @@ class AnswerForm(forms.ModelForm):
         return text
 
     def save(self, commit=True):
-        """Save this participant's one answer to the card, and its story to match the consent."""
-        answer = super().save(commit=False)
-        answer.session_card = self.card
-        answer.participant = self.participant
-        answer.save()
-        answer.sync_story()
+        """Save this participant's one answer to the card, and its story to match the consent.
+
+        The answer row is read again, locked, as it is written: since this form was filled in,
+        the same phone's other tap may have saved it, or the facilitator hidden it. This form
+        changes only its own fields of that row, and a double tap saves one answer.
+        """
+        mine = Answer.objects.select_for_update().filter(
+            session_card=self.card, participant=self.participant
+        )
+        with transaction.atomic():
+            answer = mine.first() or Answer(session_card=self.card, participant=self.participant)
+            construct_instance(self, answer, self._meta.fields)
+            try:
+                with transaction.atomic():
+                    answer.save()
+            except IntegrityError:  # the other tap inserted it first (PostgreSQL): update that
+                answer = mine.get()
+                construct_instance(self, answer, self._meta.fields)
+                answer.save()
+            answer.sync_story()
+        self.instance = answer
         return answer
