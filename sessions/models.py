@@ -43,14 +43,15 @@ def one_change_at_a_time(method):
     "next", a join and an "end") take turns, each starting from what the one before it left.
 
     PostgreSQL needs the row lock (its transactions otherwise read what was committed before
-    the other's write); on SQLite the lock is a no-op, as every write transaction already
-    starts IMMEDIATE and so runs alone. An ended session changes no more: SessionEnded.
+    the other's write); "no key" lets answers and stories that refer to the session be saved
+    meanwhile. On SQLite the lock is a no-op, as every write transaction already starts
+    IMMEDIATE and so runs alone. An ended session changes no more: SessionEnded.
     """
 
     @functools.wraps(method)
     def change(self, *args, **kwargs):
         with transaction.atomic():
-            self.refresh_from_db(from_queryset=LiveSession.objects.select_for_update())
+            self.refresh_from_db(from_queryset=LiveSession.objects.select_for_update(no_key=True))
             if not self.is_open:
                 raise SessionEnded
             return method(self, *args, **kwargs)
