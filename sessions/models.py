@@ -13,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from stories.models import Story, Valence
@@ -311,8 +312,21 @@ class LiveSession(models.Model):
     # People and turns
 
     @one_change_at_a_time
-    def join(self, display_name):
-        """Add a participant at the end of the turn order; a taken name gets a number."""
+    def join(self, display_name, browser_secret=""):
+        """Add a participant at the end of the turn order; a taken name gets a number.
+
+        `browser_secret` is a secret the phone's browser sends with every form (its CSRF
+        cookie): a second tap on "Join" from the same browser finds the participant the first
+        made. Only a keyed hash of it is kept, different in each session, so it links no one
+        across sessions.
+        """
+        device = ""
+        if browser_secret:
+            salt = f"live-session-{self.pk}-join"
+            device = salted_hmac(salt, browser_secret, algorithm="sha256").hexdigest()
+            again = self.participants.filter(device=device).first()
+            if again is not None:
+                return again
         taken = set(self.participants.values_list("display_name", flat=True))
         base = display_name.strip()[:NAME_MAX_LENGTH] or _("Guest")
         name, suffix = base, 2
@@ -326,6 +340,7 @@ class LiveSession(models.Model):
             display_name=name,
             turn_position=top + 1,
             is_anonymous=not display_name.strip(),
+            device=device,
         )
 
     def _give_turn(self, participant):
@@ -441,6 +456,7 @@ class Participant(models.Model):
     display_name = models.CharField(max_length=NAME_MAX_LENGTH + 4)
     is_anonymous = models.BooleanField(default=False)
     token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
+    device = models.CharField(max_length=64, blank=True, editable=False)
     turn_position = models.PositiveIntegerField(default=0)
     last_turn_round = models.PositiveIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
@@ -451,7 +467,12 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "display_name"], name="participant_name_unique_in_session"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["session", "device"],
+                condition=~Q(device=""),
+                name="participant_device_unique_in_session",
+            ),
         ]
 
     def __str__(self):

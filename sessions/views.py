@@ -214,7 +214,9 @@ def join(request, code):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    participant = session.join(form.cleaned_data["display_name"])
+                    participant = session.join(
+                        form.cleaned_data["display_name"], request.META.get("CSRF_COOKIE", "")
+                    )
                     broadcast.participant_joined(session)
             except SessionEnded:  # as this phone was joining
                 return no_open_session(request, code, session)
