@@ -351,3 +351,16 @@ def test_hiding_an_answer_while_its_author_edits_it_keeps_both(server, host):
         answer.refresh_from_db()
         assert answer.text == f"Edited {round_number}"
         assert answer.is_hidden
+
+
+def test_a_phone_tapping_join_several_times_at_once_joins_once(server, host):
+    session = start(host, server)
+    phone = new_phone(server, session)
+
+    results = at_once(
+        *[post(phone, session.join_path, {"display_name": "Ana"}, htmx=False) for _ in range(4)]
+    )
+
+    assert [status for status, *_rest in results] == [302] * 4
+    assert list(session.participants.values_list("display_name", flat=True)) == ["Ana"]
+    assert "You're in!" in phone.send(session.join_path)[1]
