@@ -110,6 +110,7 @@ def session_command(request, pk, command):
 
 
 def to_summary(request, session):
+    """Where the console goes once its session has ended (from htmx: the whole page)."""
     summary = reverse("live_sessions:summary", args=[session.pk])
     if request.htmx:
         response = HttpResponse(status=204)
