@@ -1,6 +1,8 @@
 """What facilitators and participants type in a live session passes one of these forms."""
 
 from django import forms
+from django.db import IntegrityError, transaction
+from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import (
@@ -139,13 +141,33 @@ class AnswerForm(forms.ModelForm):
             raise forms.ValidationError(_("Write an answer before sending it."))
         return text
 
-    def save(self, commit=True):
-        """Save this participant's one answer to the card, and its story to match the consent."""
-        answer = super().save(commit=False)
-        answer.session_card = self.card
-        answer.participant = self.participant
-        if "text" in self.changed_data:
+    def write_onto(self, answer):
+        """This form's fields onto the answer row as it is now."""
+        words_before = answer.text
+        construct_instance(self, answer, self._meta.fields)
+        if answer.text != words_before:
             # The facilitator spotlit the words they read; new words wait for a new spotlight.
             answer.is_spotlighted = False
-        sharing.save_answer(answer)
+
+    def save(self, commit=True):
+        """Save this participant's one answer to the card, and its story to match the consent.
+
+        The answer row is read again, locked, as it is written: since this form was filled in,
+        the same phone's other tap may have saved it, or the facilitator hidden it. This form
+        changes only its own fields of that row, and a double tap saves one answer.
+        """
+        mine = Answer.objects.select_for_update().filter(
+            session_card=self.card, participant=self.participant
+        )
+        with transaction.atomic():
+            answer = mine.first() or Answer(session_card=self.card, participant=self.participant)
+            self.write_onto(answer)
+            try:
+                with transaction.atomic():
+                    sharing.save_answer(answer)
+            except IntegrityError:  # the other tap inserted it first (PostgreSQL): update that
+                answer = mine.get()
+                self.write_onto(answer)
+                sharing.save_answer(answer)
+        self.instance = answer
         return answer

@@ -3,6 +3,7 @@
 All state lives here, in the database; screens are told about changes by `broadcast.py`.
 """
 
+import functools
 import random
 import secrets
 
@@ -12,6 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import PROMPT_MAX_LENGTH
@@ -31,6 +33,32 @@ def normalize_join_code(text):
     """What a person typed, as a code: upper case, no spaces or dashes (nor anything outside
     A-Z and 0-9, such as "¹", which Python counts as a digit)."""
     return "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())
+
+
+class SessionEnded(Exception):
+    """A change was asked of a session that has ended (perhaps a moment before)."""
+
+
+def one_change_at_a_time(method):
+    """A change to a session's state, made in a transaction with the session's row locked and
+    re-read first, so that changes arriving together (two facilitator tabs, a pick and a
+    "next", a join and an "end") take turns, each starting from what the one before it left.
+
+    PostgreSQL needs the row lock (its transactions otherwise read what was committed before
+    the other's write); "no key" lets answers and stories that refer to the session be saved
+    meanwhile. On SQLite the lock is a no-op, as every write transaction already starts
+    IMMEDIATE and so runs alone. An ended session changes no more: SessionEnded.
+    """
+
+    @functools.wraps(method)
+    def change(self, *args, **kwargs):
+        with transaction.atomic():
+            self.refresh_from_db(from_queryset=LiveSession.objects.select_for_update(no_key=True))
+            if not self.is_open:
+                raise SessionEnded
+            return method(self, *args, **kwargs)
+
+    return change
 
 
 class LiveSessionQuerySet(models.QuerySet):
@@ -192,6 +220,7 @@ class LiveSession(models.Model):
         self.save(update_fields=["current_card", "status"])
         return card
 
+    @one_change_at_a_time
     def reveal_next(self):
         """Move on: to the next card already shown (after going back), else turn a new one."""
         current = self.current_card
@@ -202,18 +231,38 @@ class LiveSession(models.Model):
         card = self.face_down_cards().first()
         return self._show(card) if card else None
 
+    @one_change_at_a_time
     def reveal(self, card):
-        """Turn over a particular face-down card (a pick from the table spread)."""
-        if card.shown_order is not None or card.is_skipped:
-            return None
-        return self._show(card)
+        """Turn over a particular face-down card; None if it is face down no more."""
+        card = self.face_down_cards().filter(pk=card.pk).first()
+        return self._show(card) if card else None
 
+    @one_change_at_a_time
+    def pick(self, participant, card):
+        """The person whose turn it is turns over one face-down block of the table spread;
+        None if it is not theirs to turn (any more)."""
+        return self.reveal(card) if self.may_pick(participant) else None
+
+    def picked_this_turn(self, participant, card):
+        """Whether `card` is the block `participant` turned over on their turn, still up: a
+        second tap on it asks for what is already done."""
+        current = self.current_card
+        return (
+            self.is_spread
+            and self.current_turn_id == participant.pk
+            and current is not None
+            and current.pk == card.pk
+            and current.revealed_at >= self.turn_given_at
+        )
+
+    @one_change_at_a_time
     def go_back(self):
         current = self.current_card
         if current is None or current.shown_order <= 1:
             return None
         return self._show(self.cards.get(shown_order=current.shown_order - 1))
 
+    @one_change_at_a_time
     def skip_next(self):
         """Set the card that would come next aside, unseen, and reveal the one after it."""
         upcoming = self.face_down_cards().first()
@@ -223,6 +272,7 @@ class LiveSession(models.Model):
         upcoming.save(update_fields=["is_skipped"])
         return upcoming
 
+    @one_change_at_a_time
     def reshuffle(self):
         """Shuffle the cards nobody has seen yet; the ones shown keep their place."""
         remaining = list(self.face_down_cards())
@@ -234,11 +284,13 @@ class LiveSession(models.Model):
             card.position = position
         SessionCard.objects.bulk_update(remaining, ["position"])
 
+    @one_change_at_a_time
     def open_answers(self):
         if self.current_card_id:
             self.cards.filter(pk=self.current_card_id).update(answers_open=True)
             self.current_card.refresh_from_db()
 
+    @one_change_at_a_time
     def end(self):
         now = timezone.now()
         self.cards.filter(closed_at__isnull=True, revealed_at__isnull=False).update(closed_at=now)
@@ -254,8 +306,22 @@ class LiveSession(models.Model):
 
     # People and turns
 
-    def join(self, display_name):
-        """Add a participant at the end of the turn order; a taken name gets a number."""
+    @one_change_at_a_time
+    def join(self, display_name, browser_secret=""):
+        """Add a participant at the end of the turn order; a taken name gets a number.
+
+        `browser_secret` is a secret the phone's browser sends with every form (its CSRF
+        cookie): a second tap on "Join" from the same browser finds the participant the first
+        made. Only a keyed hash of it is kept, different in each session, so it links no one
+        across sessions.
+        """
+        device = ""
+        if browser_secret:
+            salt = f"live-session-{self.pk}-join"
+            device = salted_hmac(salt, browser_secret, algorithm="sha256").hexdigest()
+            again = self.participants.filter(device=device).first()
+            if again is not None:
+                return again
         taken = set(self.participants.values_list("display_name", flat=True))
         base = display_name.strip()[:NAME_MAX_LENGTH] or _("Guest")
         name, suffix = base, 2
@@ -269,6 +335,7 @@ class LiveSession(models.Model):
             display_name=name,
             turn_position=top + 1,
             is_anonymous=not display_name.strip(),
+            device=device,
         )
 
     def _give_turn(self, participant):
@@ -303,6 +370,7 @@ class LiveSession(models.Model):
             return following, False
         return self.participants.order_by("turn_position").first(), True
 
+    @one_change_at_a_time
     def pass_turn(self):
         """The next person in the order who has not had a turn this round; then a new round."""
         following, new_round = self._next_in_order()
@@ -312,6 +380,7 @@ class LiveSession(models.Model):
             self.round_number += 1
         return self._give_turn(following)
 
+    @one_change_at_a_time
     def skip_turn(self):
         """Pass over the person who would be next: they sit this round out."""
         skipped, new_round = self._next_in_order()
@@ -324,6 +393,7 @@ class LiveSession(models.Model):
         skipped.save(update_fields=["last_turn_round"])
         return self.pass_turn()
 
+    @one_change_at_a_time
     def random_turn(self):
         """Anyone who has not had a turn this round, by chance; then a new round."""
         waiting = list(self._waiting_this_round().exclude(pk=self.current_turn_id))
@@ -381,6 +451,7 @@ class Participant(models.Model):
     display_name = models.CharField(max_length=NAME_MAX_LENGTH + 4)
     is_anonymous = models.BooleanField(default=False)
     token = models.CharField(max_length=64, default=secrets.token_urlsafe, unique=True)
+    device = models.CharField(max_length=64, blank=True, editable=False)
     turn_position = models.PositiveIntegerField(default=0)
     last_turn_round = models.PositiveIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
@@ -391,7 +462,12 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "display_name"], name="participant_name_unique_in_session"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["session", "device"],
+                condition=~Q(device=""),
+                name="participant_device_unique_in_session",
+            ),
         ]
 
     def __str__(self):

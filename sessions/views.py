@@ -28,7 +28,7 @@ from sessions.access import (
     session_by_code,
 )
 from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
-from sessions.models import Answer, LiveSession, normalize_join_code
+from sessions.models import Answer, LiveSession, SessionEnded, normalize_join_code
 
 # Facilitator
 
@@ -89,23 +89,30 @@ COMMANDS = {
 @require_POST
 def session_command(request, pk, command):
     session = hosted_session(request, pk)
-    if not session.is_open:
-        messages.error(request, _("This session has ended."))
-        return redirect("live_sessions:summary", pk=session.pk)
     method, event = COMMANDS[command]
-    with transaction.atomic():
-        getattr(session, method)()
-        event(session)
+    try:
+        with transaction.atomic():
+            getattr(session, method)()
+            event(session)
+    except SessionEnded:  # perhaps by another tab a moment ago
+        messages.error(request, _("This session has ended."))
+        return to_summary(request, session)
     if command == "end":
-        if request.htmx:
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = reverse("live_sessions:summary", args=[session.pk])
-            return response
-        return redirect("live_sessions:summary", pk=session.pk)
+        return to_summary(request, session)
     if request.htmx:
         session.refresh_from_db()
         return render(request, "sessions/console.html#host-state", screens.host_context(session))
     return redirect(session)
+
+
+def to_summary(request, session):
+    """Where the console goes once its session has ended (from htmx: the whole page)."""
+    summary = reverse("live_sessions:summary", args=[session.pk])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = summary
+        return response
+    return redirect(summary)
 
 
 MODERATION = {
@@ -182,27 +189,37 @@ def join(request, code):
     if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL, code=code)):
         return refusal
     if session is None or not session.is_open:
-        form = JoinCodeForm(initial={"code": code})
-        message = (
-            _("That session has ended. Thank you for coming!")
-            if session
-            else _("No open session has the code %(code)s. Check the room screen and try again.")
-            % {"code": code}
-        )
-        return render(
-            request, "sessions/join_code.html", {"form": form, "message": message}, status=404
-        )
+        return no_open_session(request, code, session)
     form = JoinForm(request.POST or None, session=session)
     if request.method == "POST":
         if refusal := refuse(request, JOIN_SESSION, session=session):
             return refusal
         if form.is_valid():
-            with transaction.atomic():
-                participant = session.join(form.cleaned_data["display_name"])
-                broadcast.participant_joined(session)
+            try:
+                with transaction.atomic():
+                    participant = session.join(
+                        form.cleaned_data["display_name"], request.META.get("CSRF_COOKIE", "")
+                    )
+                    broadcast.participant_joined(session)
+            except SessionEnded:  # as this phone was joining
+                return no_open_session(request, code, session)
             remember(request.session, participant)
             return redirect("live_sessions:join", code=code)
     return render(request, "sessions/join.html", {"session": session, "form": form})
+
+
+def no_open_session(request, code, session):
+    """The join page for a code whose session has ended (`session`), or that has none."""
+    form = JoinCodeForm(initial={"code": code})
+    message = (
+        _("That session has ended. Thank you for coming!")
+        if session
+        else _("No open session has the code %(code)s. Check the room screen and try again.")
+        % {"code": code}
+    )
+    return render(
+        request, "sessions/join_code.html", {"form": form, "message": message}, status=404
+    )
 
 
 def phone_page(request, session, participant, form=None):
@@ -248,12 +265,17 @@ def phone_answer(request, code):
 @require_POST
 def phone_pick(request, code, card_id):
     session, participant = participant_or_403(request, code)
-    if not session.may_pick(participant):
+    card = get_object_or_404(session.cards, pk=card_id)
+    try:
+        with transaction.atomic():
+            picked = session.pick(participant, card)
+            if picked:
+                broadcast.card_revealed(session)
+    except SessionEnded:
+        raise PermissionDenied(_("This session has ended.")) from None
+    # A second tap on the block this phone just turned over asks for what is done.
+    if picked is None and not session.picked_this_turn(participant, card):
         raise PermissionDenied(_("Wait for your turn to pick a block."))
-    card = get_object_or_404(session.face_down_cards(), pk=card_id)
-    with transaction.atomic():
-        session.reveal(card)
-        broadcast.card_revealed(session)
     if request.htmx:
         return HttpResponse(status=204)
     return redirect("live_sessions:join", code=code)
