@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import formats
 
+from sessions.models import LiveSession
 from stories.models import Digest
 from tests.factories import StoryFactory
+from tests.live_sessions.conftest import start_session
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +29,16 @@ def test_a_digests_files_date_a_story_as_its_page_does(settings, facilitator, fa
         text = facilitator_client.get(url).content.decode()
         assert shown in text
         assert formats.date_format(datetime.date(2028, 3, 1)) not in text
+
+
+def test_the_archives_session_filter_names_the_day_the_session_ran(
+    settings, facilitator, facilitator_client
+):
+    settings.TIME_ZONE = "America/Adak"
+    session = start_session(facilitator, title="Kick-off")
+    LiveSession.objects.filter(pk=session.pk).update(created_at=SHARED)
+    StoryFactory(session=session, created_at=SHARED)
+    page = facilitator_client.get(reverse("stories:archive")).content.decode()
+    assert (
+        f"Kick-off ({formats.date_format(datetime.date(2028, 2, 29), 'SHORT_DATE_FORMAT')})" in page
+    )
