@@ -49,7 +49,7 @@ def subprocess_environment():
     offset = datetime.now().timestamp() - time_machine.escape_hatch.time.time()
     return {
         "LD_PRELOAD": str(LIBFAKETIME),
-        "FAKETIME": f"{offset:+.0f}",
+        "FAKETIME": f"{offset:+.3f}",
         # Uvicorn's event loop and asyncio need a monotonic clock that stays monotonic.
         "DONT_FAKE_MONOTONIC": "1",
     }
