@@ -10,13 +10,14 @@ libfaketime when it is installed (`apt-get install faketime`), and keep the real
 it. `make test` itself needs neither.
 """
 
+import glob
 import os
 from datetime import datetime
-from pathlib import Path
 
 import time_machine
 
-LIBFAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+# Debian's place for it, whatever the machine's architecture.
+LIBFAKETIME = next(iter(glob.glob("/usr/lib/*/faketime/libfaketime.so.1")), "")
 
 
 def travel_from_environment():
@@ -38,17 +39,17 @@ def describe():
     zones = f"TZ={os.environ.get('TZ', '')!r}, TIME_ZONE={os.environ.get('TIME_ZONE', 'UTC')!r}"
     if not clock:
         return f"clock: real; {zones}"
-    servers = "libfaketime" if LIBFAKETIME.exists() else "real clock (no libfaketime)"
+    servers = "libfaketime" if LIBFAKETIME else "real clock (no libfaketime)"
     return f"clock: {clock}, ticking; {zones}; server subprocesses: {servers}"
 
 
 def subprocess_environment():
     """Variables that give a fresh process the clock this one runs on."""
-    if not os.environ.get("CXW_TEST_CLOCK", "").strip() or not LIBFAKETIME.exists():
+    if not os.environ.get("CXW_TEST_CLOCK", "").strip() or not LIBFAKETIME:
         return {}
     offset = datetime.now().timestamp() - time_machine.escape_hatch.time.time()
     return {
-        "LD_PRELOAD": str(LIBFAKETIME),
+        "LD_PRELOAD": LIBFAKETIME,
         "FAKETIME": f"{offset:+.3f}",
         # Uvicorn's event loop and asyncio need a monotonic clock that stays monotonic.
         "DONT_FAKE_MONOTONIC": "1",
