@@ -1,7 +1,8 @@
 """Run the whole suite under another clock, to find tests and code that depend on the time.
 
     CXW_TEST_CLOCK=2028-02-29T23:30:00+00:00 make test
-    TZ=Pacific/Kiritimati TIME_ZONE=America/Adak make test
+    TIME_ZONE=Pacific/Kiritimati make test      (Django sets the process's TZ from it)
+    PYTEST_ARGS=--randomly-seed=1234 make test  (repeat the order a run printed)
 
 With CXW_TEST_CLOCK set, the test process starts at that instant and its clock runs on from
 there (time-machine). Processes forked from it (the browser tests' Daphne server) share the
