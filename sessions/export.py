@@ -1,5 +1,6 @@
 """A finished session as CSV (an answer a row) and Markdown (to paste into a report)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxworkshop.downloads import csv_text, markdown_quote, markdown_text
@@ -19,6 +20,15 @@ CSV_COLUMNS = [
     "archive_consent",
     "answered_at",
 ]
+
+
+def session_day(session):
+    """The date the session ran in the workshop's time zone, as its pages show it."""
+    return timezone.localdate(session.created_at)
+
+
+def file_name(session, file_format):
+    return f"session-{session.join_code}-{session_day(session).isoformat()}.{file_format}"
 
 
 def as_csv(session):
@@ -53,7 +63,7 @@ def as_markdown(session):
         _("Session %(code)s, %(date)s. %(people)s participants.")
         % {
             "code": session.join_code,
-            "date": session.created_at.strftime("%Y-%m-%d"),
+            "date": session_day(session).isoformat(),
             "people": context["people"],
         },
         "",

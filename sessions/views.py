@@ -163,8 +163,7 @@ def summary_export(request, pk, file_format):
         content, content_type = export.as_csv(session), "text/csv"
     else:
         content, content_type = export.as_markdown(session), "text/markdown"
-    name = f"session-{session.join_code}-{session.created_at:%Y-%m-%d}.{file_format}"
-    return attachment(content, content_type, name)
+    return attachment(content, content_type, export.file_name(session, file_format))
 
 
 # Participant

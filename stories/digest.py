@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cxworkshop.downloads import markdown_quote, markdown_text
@@ -31,7 +31,7 @@ def as_markdown(digest, request):
     if digest.introduction:
         lines += [markdown_text(line) for line in digest.introduction.splitlines()] + [""]
     for story in context(digest, request)["stories"]:
-        details = [story.author_label, formats.date_format(story.created_at)]
+        details = [story.author_label, formats.date_format(timezone.localdate(story.created_at))]
         if story.valence:
             details.append(story.get_valence_display())
         lines += [

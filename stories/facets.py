@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import formats
+from django.utils.timezone import localdate
 
 from stories.models import Story, Valence
 
@@ -70,7 +71,7 @@ def session_options(stories, selected):
         .order_by("-n", "-session__created_at")
     )
     labelled = [
-        (pk, f"{title} ({formats.date_format(started, 'SHORT_DATE_FORMAT')})", n)
+        (pk, f"{title} ({formats.date_format(localdate(started), 'SHORT_DATE_FORMAT')})", n)
         for pk, title, started, n in rows
     ]
     return top_options(labelled, selected)

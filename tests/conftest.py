@@ -1,11 +1,22 @@
-"""Fixtures for the roles every test talks about."""
+"""Fixtures for the roles every test talks about, and the clock the whole run uses."""
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from tests import clock
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    traveller = clock.travel_from_environment()
+    if traveller:
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    return clock.describe()
 
 
 @pytest.fixture(autouse=True)

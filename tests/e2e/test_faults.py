@@ -26,6 +26,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from sessions.models import Answer, LiveSession
+from tests import clock
 from tests.e2e.conftest import join, screenshot
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
 from tests.services import service_missing
@@ -67,6 +68,7 @@ class AppServer:
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": test_database_url(),
             "PYTHONUNBUFFERED": "1",
+            **clock.subprocess_environment(),
             **env,
         }
         if "REDIS_URL" not in env:  # the in-memory layer, unless the test brings its Redis

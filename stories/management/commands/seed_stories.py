@@ -3,13 +3,15 @@
     manage.py seed_stories --count 100000
 
 Stories are spread over the last two years across seeded sessions, with feelings,
-CX levels, tags and about a third shared anonymously. Rows go in with bulk inserts;
-on SQLite the full-text triggers index them as they land.
+CX levels, tags and about a third shared anonymously. Each session ran for an hour or two
+in working hours on a day before today (in the server's time zone), and its stories were
+told while it ran, so a session and its stories share one date whenever the command runs.
+Rows go in with bulk inserts; on SQLite the full-text triggers index them as they land.
 """
 
 import random
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -174,18 +176,16 @@ class Command(BaseCommand):
         sessions = self.sessions(rng, min(MAX_SESSIONS, max(1, count // STORIES_PER_SESSION)))
         tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
         content_type = ContentType.objects.get_for_model(Story)
-        now = timezone.now()
         added = 0
         while added < count:
             size = min(batch, count - added)
             with transaction.atomic():
                 stories = []
                 for _index in range(size):
-                    session, day = rng.choice(sessions)
-                    created = day + timedelta(minutes=rng.randint(0, 120))
-                    stories.append(
-                        Story(session=session, created_at=min(created, now), **story_fields(rng))
-                    )
+                    session = rng.choice(sessions)
+                    length = (session.ended_at - session.created_at).total_seconds()
+                    created = session.created_at + timedelta(seconds=rng.uniform(0, length))
+                    stories.append(Story(session=session, created_at=created, **story_fields(rng)))
                 Story.objects.bulk_create(stories)
                 TaggedItem.objects.bulk_create(
                     TaggedItem(tag=tag, content_type=content_type, object_id=story.pk)
@@ -202,7 +202,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Added {count} stories in {seconds:.1f} s.")
 
     def sessions(self, rng, how_many):
-        """Ended sessions to hang stories on, each with the day it ran."""
+        """Ended sessions to hang stories on, each dated when it ran."""
         user, created = User.objects.get_or_create(
             email=SEED_EMAIL, defaults={"name": "Archive seed"}
         )
@@ -225,9 +225,12 @@ class Command(BaseCommand):
             )
             for number in range(how_many)
         )
-        days = []
+        today = timezone.localdate()
         for session in sessions:
-            day = now - timedelta(days=rng.randint(0, DAYS), hours=rng.randint(0, 12))
-            days.append((session, day))
-            LiveSession.objects.filter(pk=session.pk).update(created_at=day, ended_at=day)
-        return days
+            day = today - timedelta(days=rng.randint(1, DAYS))
+            session.created_at = timezone.make_aware(
+                datetime.combine(day, time(rng.randint(9, 16)))
+            )
+            session.ended_at = session.created_at + timedelta(minutes=rng.randint(60, 120))
+        LiveSession.objects.bulk_update(sessions, ["created_at", "ended_at"])
+        return sessions
