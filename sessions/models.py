@@ -109,6 +109,10 @@ class LiveSession(models.Model):
     )
     round_number = models.PositiveIntegerField(default=1)
     turn_given_at = models.DateTimeField(null=True, blank=True)
+    # Whether a new card was turned over since the turn was given: one block per turn, decided
+    # by what happened rather than by comparing times (a clock that steps back must not allow a
+    # second pick).
+    card_turned_this_turn = models.BooleanField(default=False)
     join_base_url = models.CharField(
         max_length=200, blank=True, help_text=_("The address phones use to reach the app.")
     )
@@ -213,11 +217,12 @@ class LiveSession(models.Model):
             top = self.cards.aggregate(top=Max("shown_order"))["top"] or 0
             card.shown_order = top + 1
             card.revealed_at = now
+            self.card_turned_this_turn = True
         card.closed_at = None
         card.save()
         self.current_card = card
         self.status = self.Status.LIVE
-        self.save(update_fields=["current_card", "status"])
+        self.save(update_fields=["current_card", "status", "card_turned_this_turn"])
         return card
 
     @one_change_at_a_time
@@ -252,7 +257,7 @@ class LiveSession(models.Model):
             and self.current_turn_id == participant.pk
             and current is not None
             and current.pk == card.pk
-            and current.revealed_at >= self.turn_given_at
+            and self.card_turned_this_turn
         )
 
     @one_change_at_a_time
@@ -343,15 +348,17 @@ class LiveSession(models.Model):
         participant.save(update_fields=["last_turn_round"])
         self.current_turn = participant
         self.turn_given_at = timezone.now()
-        self.save(update_fields=["current_turn", "round_number", "turn_given_at"])
+        self.card_turned_this_turn = False
+        self.save(
+            update_fields=["current_turn", "round_number", "turn_given_at", "card_turned_this_turn"]
+        )
         return participant
 
     def may_pick(self, participant):
         """In a table spread, the person whose turn it is picks one block per turn."""
         if not self.is_spread or participant is None or self.current_turn_id != participant.pk:
             return False
-        card = self.current_card
-        return card is None or card.revealed_at < self.turn_given_at
+        return not self.card_turned_this_turn
 
     def _waiting_this_round(self):
         return self.participants.filter(last_turn_round__lt=self.round_number).order_by(

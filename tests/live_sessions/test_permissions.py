@@ -214,3 +214,29 @@ def test_only_a_participant_of_this_session_can_answer_or_pick_in_it(
         assert browser.post(answer_url, {"text": "Intruder"}).status_code == 403, who
         assert browser.post(pick_url).status_code == 403, who
     assert not Answer.objects.filter(text="Intruder").exists()
+
+
+@pytest.mark.parametrize("step", [-1, 0], ids=["clock stepped back", "clock stood still"])
+def test_a_turn_allows_one_pick_whatever_the_servers_clock_does(
+    phone, facilitator, time_machine, step
+):
+    """One block per turn is decided by what happened: a server clock that stands still (a
+    coarse clock) or steps back (a time sync) neither allows a second pick nor refuses the
+    next person theirs."""
+    from tests.live_sessions.conftest import start_session
+
+    time_machine.move_to("2028-02-29 23:59:30+00:00", tick=False)
+    session = start_session(facilitator, mode="spread")
+    ana, bo = phone(session, "Ana"), phone(session, "Bo")
+    first, second, third = list(session.face_down_cards())[:3]
+    session.pass_turn()
+    time_machine.shift(step * 60)
+    ana.post(reverse("live_sessions:pick", args=[session.join_code, first.pk]))
+    response = ana.post(reverse("live_sessions:pick", args=[session.join_code, second.pk]))
+    assert response.status_code == 403
+    session.refresh_from_db()
+    assert session.current_card == first
+    session.pass_turn()
+    bo.post(reverse("live_sessions:pick", args=[session.join_code, third.pk]))
+    session.refresh_from_db()
+    assert session.current_card == third
