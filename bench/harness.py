@@ -82,19 +82,8 @@ class Server:
             "tcp:port={port}:interface=127.0.0.1:backlog=2048",
             "cxworkshop.asgi:application",
         ],
-        "uvicorn": [
-            "uvicorn",
-            "cxworkshop.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
-        ],
+        # As `make run` serves it: one command line (cxworkshop/serve.py).
+        "uvicorn": ["python", "-m", "cxworkshop.serve", "--host", "127.0.0.1", "--port", "{port}"],
     }
 
     def __init__(self, kind="daphne", workers=1, env=None):
@@ -109,7 +98,7 @@ class Server:
         for _worker in range(self.workers):
             port = free_port()
             command = [part.format(port=port) for part in self.COMMANDS[self.kind]]
-            command[0] = str(binary / command[0])
+            command[0] = sys.executable if command[0] == "python" else str(binary / command[0])
             self.processes.append(
                 subprocess.Popen(
                     command,
