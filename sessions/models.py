@@ -239,6 +239,9 @@ class LiveSession(models.Model):
     @one_change_at_a_time
     def reveal(self, card):
         """Turn over a particular face-down card; None if it is face down no more."""
+        return self._turn_over(card)
+
+    def _turn_over(self, card):
         card = self.face_down_cards().filter(pk=card.pk).first()
         return self._show(card) if card else None
 
@@ -246,7 +249,7 @@ class LiveSession(models.Model):
     def pick(self, participant, card):
         """The person whose turn it is turns over one face-down block of the table spread;
         None if it is not theirs to turn (any more)."""
-        return self.reveal(card) if self.may_pick(participant) else None
+        return self._turn_over(card) if self.may_pick(participant) else None
 
     def picked_this_turn(self, participant, card):
         """Whether `card` is the block `participant` turned over on their turn, still up: a
