@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
@@ -109,9 +110,7 @@ def to_summary(request, session):
     """Where the console goes once its session has ended (from htmx: the whole page)."""
     summary = reverse("live_sessions:summary", args=[session.pk])
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = summary
-        return response
+        return HttpResponseClientRedirect(summary)
     return redirect(summary)
 
 
