@@ -1,5 +1,5 @@
-"""Hostile WebSockets against the app as `make run` serves it (Uvicorn in a subprocess, its
-WebSocket flags read from the Makefile): sockets opened by a page of another origin, a huge
+"""Hostile WebSockets against the app as `make run` serves it (cxworkshop/serve.py in a
+subprocess, with its WebSocket options): sockets opened by a page of another origin, a huge
 compressed frame, many sockets of one participant or one address, a socket that sends.
 
 Screens only listen, so the server takes nothing from a socket but its handshake.
