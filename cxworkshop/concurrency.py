@@ -24,11 +24,13 @@ handler does with large bodies. A join or an answer is a few hundred bytes.
 import asyncio
 import tempfile
 import weakref
+from io import BytesIO
 
 from django.conf import settings
-from django.core.handlers.asgi import get_script_prefix
+from django.core.handlers.asgi import ASGIRequest, get_script_prefix
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.translation import gettext
 
 # A form's body holds its fields (Django refuses more than DATA_UPLOAD_MAX_MEMORY_SIZE of
@@ -174,7 +176,20 @@ def too_slow():
     return gettext("The request took too long to arrive.")
 
 
-async def refuse(send, status, message):
+def language_of(scope):
+    """The language Django's LocaleMiddleware would pick for this request."""
+    try:
+        request = ASGIRequest(scope, BytesIO())
+    except UnicodeDecodeError:  # a query string that is not UTF-8
+        return settings.LANGUAGE_CODE
+    return translation.get_language_from_request(request)
+
+
+async def answer_early(scope, send, status, message, *args):
+    """Answer with `status` and `message(*args)`, a plain text in the client's language, and
+    close the connection: for a request that Django never sees."""
+    with translation.override(language_of(scope)):
+        text = message(*args)
     await send(
         {
             "type": "http.response.start",
@@ -185,7 +200,7 @@ async def refuse(send, status, message):
             ],
         }
     )
-    await send({"type": "http.response.body", "body": message.encode()})
+    await send({"type": "http.response.body", "body": text.encode()})
 
 
 class LimitConcurrency:
@@ -197,7 +212,7 @@ class LimitConcurrency:
     async def __call__(self, scope, receive, send):
         bound = BodyBound(scope)
         if not bound.admits(declared_length(scope) or 0):
-            await refuse(send, 413, too_large(bound.bytes))
+            await answer_early(scope, send, 413, too_large, bound.bytes)
             return
         body = Body(self.memory)
         try:
@@ -205,10 +220,10 @@ class LimitConcurrency:
                 async with asyncio.timeout(settings.HTTP_BODY_TIMEOUT):
                     await read_body(receive, body, bound)
             except TimeoutError:
-                await refuse(send, 408, too_slow())
+                await answer_early(scope, send, 408, too_slow)
                 return
             except BodyTooLarge:
-                await refuse(send, 413, too_large(bound.bytes))
+                await answer_early(scope, send, 413, too_large, bound.bytes)
                 return
             except ClientGone:
                 return
