@@ -45,6 +45,7 @@ def server_env(db_url, **extra):
         "DATABASE_URL": db_url,
         # Every simulated phone comes from 127.0.0.1; the limits are for real rooms.
         "CXW_ANSWER_RATE": "1000000/m",
+        "CXW_JOIN_ADDRESS_RATE": "1000000/m",
         "CXW_JOIN_SESSION_RATE": "1000000/m",
         "PYTHONUNBUFFERED": "1",
     }

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import _get_ip, get_usage
 
 ADDRESS = "ip"  # the client's address (an IPv6 client's /64), as django-ratelimit reads it
 
@@ -32,6 +32,13 @@ def posted_address(request, **context):
 
 def of_session(request, *, session, **context):
     return str(session.pk)
+
+
+def address_in_session(request, *, session, **context):
+    """The client's address, as `ADDRESS` reads it (django-ratelimit's own reading, so that
+    one rule says what an address is), within one session: what one network does to one room
+    leaves its other rooms, and its own sessions, out of it."""
+    return f"{session.pk}:{_get_ip(request)}"
 
 
 def of_participant(request, *, participant, **context):
@@ -92,8 +99,8 @@ class Limit:
 
 
 # Live sessions. A join of an open session is not a guess: a whole room may join from one
-# address, so joins are bounded per session, and only codes that match no session count as
-# guesses, each different code once (README, "Security": the arithmetic).
+# address. Only codes that match no session count as guesses, each different code once
+# (README, "Security": the arithmetic).
 WRONG_CODES = _(
     "Too many wrong join codes were tried from this network. Check the code on the room "
     "screen: the right code still works."
@@ -102,11 +109,32 @@ JOIN_MISS = Limit("join-miss", ADDRESS, "JOIN_MISS_RATE", WRONG_CODES, distinct=
 JOIN_MISS_ALL = Limit(
     "join-miss-all", everyone, "JOIN_MISS_ALL_RATE", WRONG_CODES, distinct=typed_code
 )
+# Joins of an open session count only once they add someone (sessions/views.py `join`): a
+# form sent with a mistake, a second tap that finds the participant the first made, or a join
+# the session's end refused adds nobody, so a flood of them from one script uses up no budget
+# a real phone needs. People added are bounded per address in the session, and, higher, per
+# session over all addresses (so one network never uses all of a session's budget); posts
+# with a mistake are bounded per address in the session on their own.
+JOIN_ADDRESS = Limit(
+    "join-address",
+    address_in_session,
+    "JOIN_ADDRESS_RATE",
+    _("So many people joined this session from this network just now. Wait a minute."),
+)
 JOIN_SESSION = Limit(
     "join-session",
     of_session,
     "JOIN_SESSION_RATE",
-    _("Too many tries to join this session. Wait a minute."),
+    _("So many people joined this session just now. Wait a minute."),
+)
+JOIN_INVALID = Limit(
+    "join-invalid",
+    address_in_session,
+    "JOIN_INVALID_RATE",
+    _(
+        "Too many join forms with a mistake came from this network. Wait a minute, then "
+        "check your name and try again."
+    ),
 )
 ANSWER = Limit(
     "answer",

@@ -269,9 +269,13 @@ DECK_MAX_CARDS = 200
 DECK_IMPORT_MAX_BYTES = 512 * 1024
 
 # Rate limits (declared in cxworkshop/ratelimits.py). A join of an open session is not a
-# guess, and a whole room may share one address: joins are bounded per session only, names
-# posted to one session over all addresses (a bound on a flood of made-up people).
-JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "1500/m")
+# guess, and a whole room may share one address: people added to one session per client
+# address (a room of 1,000 behind one Wi-Fi address fits in a minute), and over all addresses,
+# higher, so one network never uses all of it (a bound on a flood of made-up people); join
+# forms with a mistake per client address in a session (they add nobody).
+JOIN_ADDRESS_RATE = os.environ.get("CXW_JOIN_ADDRESS_RATE", "1000/m")
+JOIN_SESSION_RATE = os.environ.get("CXW_JOIN_SESSION_RATE", "3000/m")
+JOIN_INVALID_RATE = os.environ.get("CXW_JOIN_INVALID_RATE", "600/m")
 # Join links whose code matches no session, each different code counted once, per client
 # address (a room mistypes now and then) ...
 JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")

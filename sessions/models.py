@@ -317,11 +317,12 @@ class LiveSession(models.Model):
     @one_change_at_a_time
     def join(self, display_name, browser_secret=""):
         """Add a participant at the end of the turn order; a taken name gets a number.
+        `(participant, created)`, as Django's `get_or_create` answers.
 
         `browser_secret` is a secret the phone's browser sends with every form (its CSRF
         cookie): a second tap on "Join" from the same browser finds the participant the first
-        made. Only a keyed hash of it is kept, different in each session, so it links no one
-        across sessions.
+        made (`created` false: join limits count only people added). Only a keyed hash of it
+        is kept, different in each session, so it links no one across sessions.
         """
         device = ""
         if browser_secret:
@@ -329,7 +330,7 @@ class LiveSession(models.Model):
             device = salted_hmac(salt, browser_secret, algorithm="sha256").hexdigest()
             again = self.participants.filter(device=device).first()
             if again is not None:
-                return again
+                return again, False
         taken = set(self.participants.values_list("display_name", flat=True))
         base = display_name.strip()[:NAME_MAX_LENGTH] or _("Guest")
         name, suffix = base, 2
@@ -339,12 +340,13 @@ class LiveSession(models.Model):
             name = f"{base} {suffix}"
             suffix += 1
         top = self.participants.aggregate(top=Max("turn_position"))["top"] or 0
-        return self.participants.create(
+        participant = self.participants.create(
             display_name=name,
             turn_position=top + 1,
             is_anonymous=not display_name.strip(),
             device=device,
         )
+        return participant, True
 
     def _give_turn(self, participant):
         participant.last_turn_round = self.round_number

@@ -16,7 +16,16 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from cxworkshop.downloads import attachment
 from cxworkshop.network import public_base_url
-from cxworkshop.ratelimits import ANSWER, JOIN_MISS, JOIN_MISS_ALL, JOIN_SESSION, refuse
+from cxworkshop.ratelimits import (
+    ANSWER,
+    JOIN_ADDRESS,
+    JOIN_INVALID,
+    JOIN_MISS,
+    JOIN_MISS_ALL,
+    JOIN_SESSION,
+    refuse,
+    too_many,
+)
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.access import (
@@ -190,20 +199,34 @@ def join(request, code):
         return no_open_session(request, code, session)
     form = JoinForm(request.POST or None, session=session)
     if request.method == "POST":
-        if refusal := refuse(request, JOIN_SESSION, session=session):
-            return refusal
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    participant = session.join(
-                        form.cleaned_data["display_name"], request.META.get("CSRF_COOKIE", "")
-                    )
-                    broadcast.participant_joined(session)
-            except SessionEnded:  # as this phone was joining
-                return no_open_session(request, code, session)
-            remember(request.session, participant)
-            return redirect("live_sessions:join", code=code)
+            return join_as(request, code, session, form.cleaned_data["display_name"])
+        if refusal := refuse(request, JOIN_INVALID, session=session):
+            return refusal
     return render(request, "sessions/join.html", {"session": session, "form": form})
+
+
+def join_as(request, code, session, display_name):
+    """Join `session` under a name already checked by its form. The join limits are checked
+    first and counted only once someone is added, so that a flood of posts adding nobody (a
+    second tap, a join the session's end refused) uses up nothing a real phone needs. Joins
+    under way at once (at most CXW_HTTP_CONCURRENCY a server process) all pass the check before
+    any is counted, so a limit can be passed by that many."""
+    for limit in (JOIN_ADDRESS, JOIN_SESSION):
+        if limit.is_over(request, session=session):
+            return too_many(request, limit.message)
+    try:
+        with transaction.atomic():
+            participant, created = session.join(display_name, request.META.get("CSRF_COOKIE", ""))
+            if created:
+                broadcast.participant_joined(session)
+    except SessionEnded:  # as this phone was joining
+        return no_open_session(request, code, session)
+    if created:
+        JOIN_ADDRESS.count(request, session=session)
+        JOIN_SESSION.count(request, session=session)
+    remember(request.session, participant)
+    return redirect("live_sessions:join", code=code)
 
 
 def no_open_session(request, code, session):

@@ -62,7 +62,7 @@ def test_a_page_on_another_port_cannot_read_the_console(new_page, live_app, othe
     owner = UserFactory()
     session = start_session(owner)
     session.reveal_next()
-    participant = session.join("Ana")
+    participant, _created = session.join("Ana")
     session.current_card.answers.create(participant=participant, text=PRIVATE, is_private=True)
     browser = new_page()
     browser.goto(reverse("login"))

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -65,7 +66,7 @@ def test_the_phone_remembers_its_participant_after_a_reload(phone, live_session)
 
 def test_a_room_of_a_thousand_behind_one_address_joins_with_nobody_refused(live_session):
     """Venue Wi-Fi puts the whole room behind one address: joining an open session is not a
-    guess, so only the session's own bound (JOIN_SESSION_RATE, 1500/m) applies."""
+    guess, and one address may add 1,000 people a minute to a session (JOIN_ADDRESS_RATE)."""
     refused = []
     for number in range(1000):
         phone = Client(REMOTE_ADDR="192.0.2.1")
@@ -74,6 +75,72 @@ def test_a_room_of_a_thousand_behind_one_address_joins_with_nobody_refused(live_
             refused.append((number, response.status_code))
     assert refused == []
     assert live_session.participants.count() == 1000
+
+
+def second_tap(browser, session, name):
+    """The same phone's "Join" again before the first tap's answer came back: its browser
+    (and CSRF cookie), but no session cookie yet. A script can send this as often as it likes."""
+    browser.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    return browser.post(join_url(session), {"display_name": name})
+
+
+def test_a_flood_of_mistakes_and_second_taps_from_one_address_locks_no_one_out(
+    live_session, settings, time_machine
+):
+    """A script on the venue Wi-Fi (the code is on the projector) posting as fast as it can:
+    the posts add nobody, so they use up nothing the room needs."""
+    time_machine.move_to(START, tick=False)
+    settings.JOIN_ADDRESS_RATE, settings.JOIN_SESSION_RATE = "10/m", "30/m"
+    settings.JOIN_INVALID_RATE = "10/m"
+    script = Client(REMOTE_ADDR="192.0.2.1")
+    script.get(join_url(live_session))  # its CSRF cookie: the same browser every time
+    taps = [second_tap(script, live_session, "Bot").status_code for _ in range(50)]
+    assert taps == [302] * 50  # each tap is told it joined: the same participant
+    mistakes = [
+        Client(REMOTE_ADDR="192.0.2.1").post(join_url(live_session), {"display_name": name})
+        for name in ["", "x" * 41] * 20
+    ]
+    assert "Tell the room your name" in mistakes[0].content.decode()
+    assert [response.status_code for response in mistakes].count(429) == 30
+    assert "Too many join forms with a mistake" in mistakes[-1].content.decode()
+    elsewhere = Client(REMOTE_ADDR="198.51.100.7")
+    assert elsewhere.post(join_url(live_session), {"display_name": ""}).status_code == 200
+    assert elsewhere.post(join_url(live_session), {"display_name": "Ana"}).status_code == 302
+    same_wifi = Client(REMOTE_ADDR="192.0.2.1")
+    assert same_wifi.post(join_url(live_session), {"display_name": "Bo"}).status_code == 302
+    assert sorted(live_session.participants.values_list("display_name", flat=True)) == [
+        "Ana",
+        "Bo",
+        "Bot",
+    ]
+
+
+def test_one_address_adding_people_past_its_bound_is_refused_while_others_join(
+    live_session, other_session, settings, time_machine
+):
+    """A script that adds made-up people from one network (each a fresh browser) uses up that
+    network's share of the session, not the session: other networks still join, and so does
+    the same network in its other sessions."""
+    time_machine.move_to(START, tick=False)
+    settings.JOIN_ADDRESS_RATE, settings.JOIN_SESSION_RATE = "5/m", "15/m"
+    for number in range(5):
+        response = Client(REMOTE_ADDR="192.0.2.1").post(
+            join_url(live_session), {"display_name": f"Made up {number}"}
+        )
+        assert response.status_code == 302
+    refused = Client(REMOTE_ADDR="192.0.2.1").post(
+        join_url(live_session), {"display_name": "One more"}
+    )
+    assert refused.status_code == 429
+    assert "joined this session from this network just now" in refused.content.decode()
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    assert other.post(join_url(live_session), {"display_name": "Ana"}).status_code == 302
+    next_room = Client(REMOTE_ADDR="192.0.2.1")
+    assert next_room.post(join_url(other_session), {"display_name": "Bo"}).status_code == 302
+    assert live_session.participants.count() == 6
+    time_machine.move_to(START + dt.timedelta(minutes=2), tick=False)
+    later = Client(REMOTE_ADDR="192.0.2.1")
+    assert later.post(join_url(live_session), {"display_name": "One more"}).status_code == 302
 
 
 def wrong_codes(session, count):
@@ -132,7 +199,7 @@ def test_guessing_codes_from_many_addresses_stops_at_six_hundred_codes_in_ten_mi
     assert Client(REMOTE_ADDR="10.200.0.2").get(join_url(live_session)).status_code == 200
 
 
-def test_names_posted_to_one_session_are_limited_over_all_addresses(
+def test_people_added_to_one_session_are_limited_over_all_addresses(
     live_session, settings, time_machine
 ):
     time_machine.move_to(START, tick=False)
@@ -149,7 +216,7 @@ def test_names_posted_to_one_session_are_limited_over_all_addresses(
         HTTP_REFERER="http://testserver" + join_url(live_session),
     )
     assert flood.status_code == 429
-    assert "Too many tries to join this session" in flood.content.decode()
+    assert "So many people joined this session just now" in flood.content.decode()
     assert f'href="http://testserver{join_url(live_session)}"' in flood.content.decode()
     assert live_session.participants.count() == 2
 

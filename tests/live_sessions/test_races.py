@@ -92,7 +92,6 @@ def at_once(*calls):
 @pytest.fixture
 def server():
     app = AppServer(
-        CXW_JOIN_RATE="100000/m",
         CXW_JOIN_SESSION_RATE="100000/m",
         CXW_ANSWER_RATE="100000/m",
         # Room for every request of a race to be in a view at once.

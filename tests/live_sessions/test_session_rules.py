@@ -130,12 +130,12 @@ def test_a_random_turn_goes_to_someone_who_has_not_had_one_this_round(live_sessi
 
 
 def test_names_are_trimmed_and_a_taken_name_gets_a_number(live_session):
-    assert live_session.join("  Ana  ").display_name == "Ana"
-    assert live_session.join("Ana").display_name == "Ana 2"
-    assert live_session.join("Ana").display_name == "Ana 3"
+    assert live_session.join("  Ana  ")[0].display_name == "Ana"
+    assert live_session.join("Ana")[0].display_name == "Ana 2"
+    assert live_session.join("Ana")[0].display_name == "Ana 3"
 
 
 def test_an_anonymous_participant_gets_a_guest_name(live_session):
-    guest = live_session.join("")
+    guest, _created = live_session.join("")
     assert guest.is_anonymous
     assert guest.display_name == "Guest 1"

@@ -190,7 +190,7 @@ async def test_answers_that_arrive_while_the_console_renders_follow_in_one_more_
     card = await sync_to_async(lambda: session.current_card)()
 
     def answer(name):
-        participant = session.join(name)
+        participant, _created = session.join(name)
         return Answer.objects.create(session_card=card, participant=participant, text=name)
 
     in_render, release, renders = threading.Event(), threading.Event(), []
