@@ -38,6 +38,10 @@ def of_participant(request, *, participant, **context):
     return participant.token
 
 
+def of_device(request, *, device, **context):
+    return device
+
+
 def reset_link_state(request, *, user, **context):
     """What Django's password reset links are made from: once it changes (a log-in, a new
     password), the links already sent stop working, and so a new one may go at once."""
@@ -115,8 +119,9 @@ ANSWER = Limit(
     _("That was a lot of answers at once. Wait a minute."),
 )
 
-# Accounts. A known device (accounts/devices.py) passes the log-in limits: guessing from
-# anywhere else cannot lock the owner out.
+# Accounts. A known device (accounts/devices.py) passes the per-address and per-account log-in
+# limits, up to its own count of wrong passwords: guessing from anywhere else cannot lock the
+# owner out, and a copied cookie does not guess without limit.
 LOGIN_ADDRESS = Limit(
     "login",
     ADDRESS,
@@ -133,6 +138,7 @@ LOGIN_ACCOUNT = Limit(
         "the mail works at once. Otherwise, try again in a few minutes."
     ),
 )
+LOGIN_DEVICE = Limit("login-device", of_device, "LOGIN_RATE")
 SIGNUP = Limit(
     "signup",
     ADDRESS,

@@ -1,8 +1,9 @@
 """Guessing a facilitator's password, or asking for their password reset, slows the guesser
-and never locks the owner out: a device that has logged in before passes the log-in limits,
-and a reset mail already sent keeps working. The clock stands still in each test, so every
-count falls in one window of the limits (LOGIN_RATE 10/5m, PASSWORD_RESET_RATE 5/h,
-PASSWORD_RESET_MAIL_RATE 1/5m by default) until a test moves it on."""
+and never locks the owner out: a device that has logged in since the password last changed
+passes the log-in limits up to its own count of wrong passwords, and a reset mail already sent
+keeps working. The clock stands still in each test, so every count falls in one window of the
+limits (LOGIN_RATE 10/5m, PASSWORD_RESET_RATE 5/h, PASSWORD_RESET_MAIL_RATE 1/5m by default)
+until a test moves it on."""
 
 import datetime as dt
 
@@ -11,6 +12,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts import devices
 from tests.factories import PASSWORD
 
 START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
@@ -157,6 +159,56 @@ def test_a_new_reset_mail_goes_at_once_when_the_one_sent_no_longer_works(facilit
     owner.post(reverse("password_reset"), {"email": facilitator.email})
     assert len(mail.outbox) == 2
     assert set_password_from(Client(), mail.outbox[1], "fresh-wooden-9").status_code == 302
+
+
+def test_a_copy_of_a_known_devices_cookie_cannot_guess_without_limit(facilitator):
+    owner = known_device(facilitator)
+    thief = Client(REMOTE_ADDR="203.0.113.50")
+    thief.cookies[devices.COOKIE] = owner.cookies[devices.COOKIE].value
+    for _guess in range(10):
+        assert log_in(thief, facilitator, "guess").status_code == 200
+    response = log_in(thief, facilitator, "guess")
+    assert response.status_code == 429
+    assert "Too many wrong passwords were tried for this account" in response.content.decode()
+
+
+def test_each_browser_that_logs_in_is_a_device_of_its_own(facilitator):
+    laptop = known_device(facilitator, address="198.51.100.7")
+    phone = known_device(facilitator, address="198.51.100.7")
+    assert laptop.cookies[devices.COOKIE].value != phone.cookies[devices.COOKIE].value
+    # Wrong passwords from one of them (counted for the account too) hold back that one only.
+    for _guess in range(10):
+        assert log_in(laptop, facilitator, "guess").status_code == 200
+    assert log_in(laptop, facilitator).status_code == 429
+    assert log_in(phone, facilitator).status_code == 302
+
+
+def test_a_new_password_makes_every_known_device_unknown(facilitator):
+    old_laptop = known_device(facilitator)
+    thief = Client(REMOTE_ADDR="203.0.113.50")
+    thief.cookies[devices.COOKIE] = old_laptop.cookies[devices.COOKIE].value
+    new_laptop = Client(REMOTE_ADDR="198.51.100.8")
+    new_laptop.post(reverse("password_reset"), {"email": facilitator.email})
+    assert set_password_from(new_laptop, mail.outbox[-1], "fresh-wooden-9").status_code == 302
+    guess_from_ten_addresses(facilitator)
+    assert log_in(thief, facilitator, "guess").status_code == 429
+    assert log_in(old_laptop, facilitator, "fresh-wooden-9").status_code == 429
+    # The browser that set the new password is the one known device now.
+    assert log_in(new_laptop, facilitator, "fresh-wooden-9").status_code == 302
+
+
+def test_the_browser_that_changes_the_password_stays_a_known_device(facilitator):
+    laptop = Client(REMOTE_ADDR="198.51.100.7")
+    assert log_in(laptop, facilitator).status_code == 302
+    change = {
+        "old_password": PASSWORD,
+        "new_password1": "fresh-wooden-9",
+        "new_password2": "fresh-wooden-9",
+    }
+    assert laptop.post(reverse("password_change"), change).status_code == 302
+    laptop.post(reverse("logout"))
+    guess_from_ten_addresses(facilitator)
+    assert log_in(laptop, facilitator, "fresh-wooden-9").status_code == 302
 
 
 def test_password_reset_requests_are_limited_per_address(facilitator, other_facilitator):
