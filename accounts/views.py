@@ -14,7 +14,6 @@ from cxworkshop.ratelimits import (
     LOGIN_ACCOUNT,
     LOGIN_ADDRESS,
     LOGIN_DEVICE,
-    PASSWORD_RESET,
     SIGNUP,
     limit_posts,
     refuse,
@@ -64,9 +63,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-password_reset = limit_posts(PASSWORD_RESET)(
-    auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
-)
+password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
