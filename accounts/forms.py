@@ -7,7 +7,11 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cxworkshop.ratelimits import PASSWORD_RESET_MAIL
+from cxworkshop.ratelimits import (
+    PASSWORD_RESET,
+    PASSWORD_RESET_CROWDED_MAIL,
+    PASSWORD_RESET_MAIL,
+)
 
 
 class SignUpForm(BaseUserCreationForm):
@@ -27,15 +31,23 @@ class SignUpForm(BaseUserCreationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's, sending at most one mail per account in each PASSWORD_RESET_MAIL_RATE window
-    while its link still works: requests for someone else's address fill no inbox and never
-    stop the owner's reset. The page says the same whether a mail went or not."""
+    """Django's, refusing nobody and sending at most one mail per account in each
+    PASSWORD_RESET_MAIL_RATE window while its link still works, so requests for someone
+    else's address fill no inbox and never stop the owner's reset. An address that asks for
+    many different accounts gets each of them one mail an hour: whenever no mail goes, the
+    inbox already holds a working link (cxworkshop/ratelimits.py). The page says the same
+    whether a mail went or not."""
 
     def save(self, *args, request=None, **kwargs):
         self.request = request
         return super().save(*args, request=request, **kwargs)
 
     def get_users(self, email):
+        crowded = PASSWORD_RESET.count(self.request, email=email)
         for user in super().get_users(email):
-            if not PASSWORD_RESET_MAIL.count(self.request, user=user):
-                yield user
+            if PASSWORD_RESET_MAIL.count(self.request, user=user):
+                continue
+            if crowded and PASSWORD_RESET_CROWDED_MAIL.is_over(self.request, user=user):
+                continue
+            PASSWORD_RESET_CROWDED_MAIL.count(self.request, user=user)
+            yield user

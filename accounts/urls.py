@@ -5,6 +5,7 @@ from accounts import views
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", views.password_reset, name="password_reset"),
     path(
         "reset/<uidb64>/<token>/",

@@ -13,7 +13,7 @@ from accounts.forms import PasswordResetForm, SignUpForm
 from cxworkshop.ratelimits import (
     LOGIN_ACCOUNT,
     LOGIN_ADDRESS,
-    PASSWORD_RESET,
+    LOGIN_DEVICE,
     SIGNUP,
     limit_posts,
     refuse,
@@ -36,12 +36,17 @@ def signup(request):
 
 class LoginView(auth_views.LoginView):
     """Tries are counted per address, wrong passwords per account; a device that has logged in
-    to the account before is not held back by either, so guessing cannot lock its owner out."""
+    to the account since its password last changed passes both, so guessing cannot lock its
+    owner out, and has a count of its own, so a copy of its cookie cannot guess without limit.
+    Past its own count it is held back like any other browser."""
 
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if not devices.is_known(request, request.POST.get("username", "")):
+        self.device = devices.known_device(request, request.POST.get("username", ""))
+        if self.device and LOGIN_DEVICE.is_over(request, device=self.device):
+            self.device = None
+        if not self.device:
             if refusal := refuse(request, LOGIN_ADDRESS):
                 return refusal
             if LOGIN_ACCOUNT.is_over(request):
@@ -53,12 +58,20 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         LOGIN_ACCOUNT.count(self.request)
+        if self.device:
+            LOGIN_DEVICE.count(self.request, device=self.device)
         return super().form_invalid(form)
 
 
-password_reset = limit_posts(PASSWORD_RESET)(
-    auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
-)
+password_reset = auth_views.PasswordResetView.as_view(form_class=PasswordResetForm)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's; the browser that sets the new password stays a known device (a new password
+    makes every other one unknown)."""
+
+    def form_valid(self, form):
+        return devices.remember(super().form_valid(form), form.user)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -45,6 +45,14 @@ def of_participant(request, *, participant, **context):
     return participant.token
 
 
+def of_device(request, *, device, **context):
+    return device
+
+
+def typed_email(request, *, email, **context):
+    return email.strip().lower()
+
+
 def reset_link_state(request, *, user, **context):
     """What Django's password reset links are made from: once it changes (a log-in, a new
     password), the links already sent stop working, and so a new one may go at once."""
@@ -143,8 +151,9 @@ ANSWER = Limit(
     _("That was a lot of answers at once. Wait a minute."),
 )
 
-# Accounts. A known device (accounts/devices.py) passes the log-in limits: guessing from
-# anywhere else cannot lock the owner out.
+# Accounts. A known device (accounts/devices.py) passes the per-address and per-account log-in
+# limits, up to its own count of wrong passwords: guessing from anywhere else cannot lock the
+# owner out, and a copied cookie does not guess without limit.
 LOGIN_ADDRESS = Limit(
     "login",
     ADDRESS,
@@ -161,21 +170,23 @@ LOGIN_ACCOUNT = Limit(
         "the mail works at once. Otherwise, try again in a few minutes."
     ),
 )
+LOGIN_DEVICE = Limit("login-device", of_device, "LOGIN_RATE")
 SIGNUP = Limit(
     "signup",
     ADDRESS,
     "SIGNUP_RATE",
     _("Too many accounts created from this network. Try again in an hour."),
 )
-PASSWORD_RESET = Limit(
-    "password-reset",
-    ADDRESS,
-    "PASSWORD_RESET_RATE",
-    _("Too many password reset requests from this network. Check your inbox, or try later."),
-)
-# Not a refusal: over it, no new mail goes out (the page says the same either way) while the
-# link already sent still works.
+# Password reset refuses nobody and the page says the same whether a mail went or not. One
+# mail per account in each PASSWORD_RESET_MAIL_RATE window while its link still works; from an
+# address that has asked for more different accounts than PASSWORD_RESET_RATE, one an hour
+# (PASSWORD_RESET_CROWDED_MAIL_RATE, counting mails sent): a suppressed mail always leaves a
+# working link in the inbox, so a flood beside the owner never stops the owner's reset.
+PASSWORD_RESET = Limit("password-reset", ADDRESS, "PASSWORD_RESET_RATE", distinct=typed_email)
 PASSWORD_RESET_MAIL = Limit("password-reset-mail", reset_link_state, "PASSWORD_RESET_MAIL_RATE")
+PASSWORD_RESET_CROWDED_MAIL = Limit(
+    "password-reset-crowded-mail", reset_link_state, "PASSWORD_RESET_CROWDED_MAIL_RATE"
+)
 
 
 def too_many(request, message, fragment=None):

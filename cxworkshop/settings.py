@@ -287,12 +287,14 @@ ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True
 # Accounts: log-in tries per client address, and wrong passwords per account from devices that
-# have never logged in to it (a known device passes both); sign-ups per address; password reset
-# requests per address, and at most one reset mail per account in each window of its own.
+# have never logged in to it (a known device passes both, and has its own count of wrong
+# passwords); sign-ups per address. Password reset refuses nobody: one mail per account in each
+# window of its own, and one an hour for an address that asked for many different accounts.
 LOGIN_RATE = os.environ.get("CXW_LOGIN_RATE", "10/5m")
 SIGNUP_RATE = os.environ.get("CXW_SIGNUP_RATE", "10/h")
 PASSWORD_RESET_RATE = os.environ.get("CXW_PASSWORD_RESET_RATE", "5/h")
 PASSWORD_RESET_MAIL_RATE = os.environ.get("CXW_PASSWORD_RESET_MAIL_RATE", "1/5m")
+PASSWORD_RESET_CROWDED_MAIL_RATE = os.environ.get("CXW_PASSWORD_RESET_CROWDED_MAIL_RATE", "1/h")
 
 # No log line holds a room key, a token, a join code or a client address (cxworkshop/logs.py),
 # however the server is started.
