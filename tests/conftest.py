@@ -80,3 +80,20 @@ def phone():
         return browser
 
     return join
+
+
+@pytest.fixture
+def app_server(transactional_db):
+    """Start the app as a server process of its own: app_server(**environment) -> AppServer,
+    stopped when the test ends."""
+    from tests.servers import AppServer
+
+    servers = []
+
+    def start(output=None, **env):
+        servers.append(AppServer(**env).start(output))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()

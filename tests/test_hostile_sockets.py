@@ -17,25 +17,11 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.frames import CloseCode
 from websockets.sync.client import connect
 
-from tests.e2e.test_faults import AppServer
 from tests.live_sessions.conftest import start_session
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 BIG = 15_000_000  # characters in one frame: about 15 KB on the wire once deflated
-
-
-@pytest.fixture
-def app_server():
-    servers = []
-
-    def start(**env):
-        servers.append(AppServer(**env).start())
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture

@@ -1,123 +1,33 @@
 """Faults in real Chromium against the app as a server process: the server killed and started
 again mid-session, a phone losing its network, Redis going down, a burst of answers on SQLite.
 
-The server here is Uvicorn (as `make run` serves) in a subprocess of its own, on the test
-database, so it can be killed and started again on the same port while browsers hold pages.
+The server here is the app as `make run` serves it, in a subprocess of its own on the test
+database (tests/servers.py), so it can be killed and started again on the same port while
+browsers hold pages.
 """
 
-import http.cookiejar
-import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import time
-import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from sessions.models import Answer, LiveSession
-from tests import clock
 from tests.e2e.conftest import join, screenshot
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
+from tests.servers import Phone, free_port
 from tests.services import service_missing
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 BACK_WITHIN = 20_000  # ms for every screen to be live again once the server is back
 PROMPTS = ["What made you smile?", "Which customer memory would you share?", "What next?"]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_database_url():
-    """The database this test run uses, as DATABASE_URL for a server process."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{urllib.parse.quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
-
-
-class AppServer:
-    """The app served as `make run` serves it (cxworkshop/serve.py), on a fixed port, to kill and
-    start again."""
-
-    def __init__(self, **env):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": test_database_url(),
-            "PYTHONUNBUFFERED": "1",
-            **clock.subprocess_environment(),
-            **env,
-        }
-        if "REDIS_URL" not in env:  # the in-memory layer, unless the test brings its Redis
-            self.env.pop("REDIS_URL", None)
-        self.process = None
-
-    def start(self, output=None):
-        """Serve as `make run` does; what the server writes goes to `output` (a file) if given."""
-        command = [sys.executable, "-m", "cxworkshop.serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=output,
-            stderr=subprocess.STDOUT if output else None,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("The app server did not start.")
-
-    def kill(self):
-        """As a crash does: no goodbye to any socket."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def app_server(live_app):
-    servers = []
-
-    def start(**env):
-        server = AppServer(**env).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture
@@ -286,30 +196,6 @@ def test_with_redis_down_pages_work_and_say_live_updates_are_paused(
     console.get_by_role("button", name="Next card →").click()
     expect(phone.get_by_text(PROMPTS[1])).to_be_visible()
     expect(room.get_by_text(PROMPTS[1])).to_be_visible()
-
-
-class Phone:
-    """A phone over plain HTTP: its own cookies, the join form, then one answer."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def csrf(self, path):
-        with self.opener.open(f"{self.base}{path}", timeout=60) as response:
-            page = response.read().decode()
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-
-    def post(self, path, data):
-        body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(f"{self.base}{path}", data=body)
-        try:
-            with self.opener.open(request, timeout=120) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
 
 
 def test_a_burst_of_answers_to_one_card_reaches_nobody_as_an_error(app_server, workshop):

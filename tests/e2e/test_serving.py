@@ -20,27 +20,13 @@ from websockets.sync.client import connect
 from decks import transfer
 from decks.models import Deck
 from sessions.models import Answer, LiveSession, Participant
-from tests.e2e.test_faults import AppServer, Phone
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
+from tests.servers import Phone
 
 pytestmark = pytest.mark.slow
 
 STALLED = 6  # more than the server's HTTP_CONCURRENCY (4) turns
 WITHIN = 60  # seconds: generous, so that a server that hangs fails the test instead
-
-
-@pytest.fixture
-def served(transactional_db):
-    servers = []
-
-    def start(output=None, **env):
-        server = AppServer(**env).start(output)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
 
 
 @pytest.fixture
@@ -77,8 +63,8 @@ def join_and_answer(server, session, text):
     )
 
 
-def test_stalled_uploads_leave_pages_joins_and_answers_working(served, live_session):
-    server = served(CXW_HTTP_BODY_TIMEOUT="3600")  # the stalled clients keep their connections
+def test_stalled_uploads_leave_pages_joins_and_answers_working(app_server, live_session):
+    server = app_server(CXW_HTTP_BODY_TIMEOUT="3600")  # the stalled clients keep their connections
     join_path = reverse("live_sessions:join", args=[live_session.join_code])
     with contextlib.ExitStack() as stalled:
         for _ in range(STALLED):
@@ -91,8 +77,8 @@ def test_stalled_uploads_leave_pages_joins_and_answers_working(served, live_sess
         assert Answer.objects.get().text == "Still served"
 
 
-def test_a_stalled_upload_is_answered_408_and_closed(served, live_session):
-    server = served(CXW_HTTP_BODY_TIMEOUT="1")
+def test_a_stalled_upload_is_answered_408_and_closed(app_server, live_session):
+    server = app_server(CXW_HTTP_BODY_TIMEOUT="1")
     join_path = reverse("live_sessions:join", args=[live_session.join_code])
     with contextlib.ExitStack() as stalled:
         clients = [stalled.enter_context(stalled_upload(server, join_path)) for _ in range(STALLED)]
@@ -103,8 +89,10 @@ def test_a_stalled_upload_is_answered_408_and_closed(served, live_session):
     assert not Participant.objects.exists()
 
 
-def test_an_upload_larger_than_any_form_takes_is_refused_before_it_is_read(served, live_session):
-    server = served()
+def test_an_upload_larger_than_any_form_takes_is_refused_before_it_is_read(
+    app_server, live_session
+):
+    server = app_server()
     with socket.create_connection(("127.0.0.1", server.port), timeout=WITHIN) as client:
         client.sendall(
             f"POST /join/{live_session.join_code}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()
@@ -116,9 +104,11 @@ def test_an_upload_larger_than_any_form_takes_is_refused_before_it_is_read(serve
     assert not Participant.objects.exists()
 
 
-def test_a_body_larger_than_django_takes_is_refused_where_no_file_is_expected(served, live_session):
+def test_a_body_larger_than_django_takes_is_refused_where_no_file_is_expected(
+    app_server, live_session
+):
     """Only the forms that take a deck file may send more than a form's fields take."""
-    server = served(CXW_HTTP_BODY_TIMEOUT="3600")
+    server = app_server(CXW_HTTP_BODY_TIMEOUT="3600")
     length = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + settings.DECK_IMPORT_MAX_BYTES
     with socket.create_connection(("127.0.0.1", server.port), timeout=WITHIN) as client:
         client.sendall(
@@ -148,8 +138,8 @@ def unread_bytes(server):
     return unread
 
 
-def test_many_slow_uploads_are_held_on_disk_not_in_the_servers_memory(served, live_session):
-    server = served(CXW_HTTP_BODY_TIMEOUT="3600")
+def test_many_slow_uploads_are_held_on_disk_not_in_the_servers_memory(app_server, live_session):
+    server = app_server(CXW_HTTP_BODY_TIMEOUT="3600")
     uploads, sent = 40, 2 * 1024 * 1024
     # To the join form and to the two forms that take a deck file (which may send more than
     # any other): each as large as its form may send, so none is refused.
@@ -209,7 +199,7 @@ def multipart(fields, files):
     return f"multipart/form-data; boundary={boundary}", b"".join(parts)
 
 
-def test_a_deck_file_as_large_as_the_import_takes_is_imported(served, transactional_db):
+def test_a_deck_file_as_large_as_the_import_takes_is_imported(app_server, transactional_db):
     owner = UserFactory()
     deck = DeckFactory(owner=owner, title="Monday kick-off")
     CardFactory(deck=deck, prompt="What made you smile?")
@@ -217,7 +207,7 @@ def test_a_deck_file_as_large_as_the_import_takes_is_imported(served, transactio
     content = (exported + " " * (settings.DECK_IMPORT_MAX_BYTES - len(exported))).encode()
     assert len(content) == settings.DECK_IMPORT_MAX_BYTES
     assert json.loads(content) == json.loads(exported)  # whitespace: still the same deck
-    server = served()
+    server = app_server()
     facilitator = Phone(server.url)
     status, _page = facilitator.post(
         "/accounts/login/",
@@ -249,9 +239,9 @@ def cookies_of(phone):
     return list(processor.cookiejar)
 
 
-def test_the_log_holds_no_room_key_token_or_client_address(served, live_session):
+def test_the_log_holds_no_room_key_token_or_client_address(app_server, live_session):
     with tempfile.TemporaryFile() as log:
-        server = served(output=log)
+        server = app_server(output=log)
         origin = {"origin": server.url}
         join_path = reverse("live_sessions:join", args=[live_session.join_code])
         phone = Phone(server.url)

@@ -22,7 +22,6 @@ from django.test import Client
 from django.urls import reverse
 
 from sessions.models import Answer, LiveSession
-from tests.e2e.test_faults import AppServer
 from tests.factories import CardFactory, DeckFactory, UserFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -90,15 +89,13 @@ def at_once(*calls):
 
 
 @pytest.fixture
-def server():
-    app = AppServer(
+def server(app_server):
+    return app_server(
         CXW_JOIN_SESSION_RATE="100000/m",
         CXW_ANSWER_RATE="100000/m",
         # Room for every request of a race to be in a view at once.
         CXW_HTTP_CONCURRENCY="32",
-    ).start()
-    yield app
-    app.stop()
+    )
 
 
 @pytest.fixture
