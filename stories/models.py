@@ -101,6 +101,8 @@ class Story(models.Model):
     # A moderator's decision outlives the story's text: if its author takes the story back and
     # shares it again, it comes back hidden (stories.sharing).
     hidden_by_moderator = models.BooleanField(default=False, editable=False)
+    # Who decided: a facilitator may show again what they hid, never what staff hid.
+    hidden_by_staff = models.BooleanField(default=False, editable=False)
     # A default rather than auto_now_add, so seeded archives can spread over time.
     created_at = models.DateTimeField(_("shared"), default=timezone.now, editable=False)
 
@@ -139,12 +141,6 @@ class Story(models.Model):
     @property
     def is_hidden(self):
         return self.status == self.Status.HIDDEN
-
-    def can_hide(self, user):
-        """Staff moderate every story; a facilitator the stories of their own sessions."""
-        if user.is_staff:
-            return True
-        return self.session is not None and self.session.facilitator_id == user.pk
 
     def can_curate(self, user):
         """Featuring, levels and tags shape the whole archive: staff only."""

@@ -19,7 +19,9 @@ answer only through the story's foreign key and never calls back into `sessions`
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stories import search
@@ -82,17 +84,41 @@ def save_answer(answer):
     return story
 
 
+def may_hide(story, user):
+    """Staff moderate every story; a facilitator the stories of their own sessions."""
+    if user.is_staff:
+        return True
+    return story.session is not None and story.session.facilitator_id == user.pk
+
+
+def may_show(story, user):
+    """Staff may show any hidden story; a facilitator only one that no staff member hid."""
+    return may_hide(story, user) and (user.is_staff or not story.hidden_by_staff)
+
+
 @transaction.atomic
-def hide(story, hidden=True):
-    """A moderator's decision: hidden stories leave the archive, exports and digests."""
+def hide(story, hidden=True, *, by):
+    """A moderator's decision: hidden stories leave the archive, exports and digests.
+
+    Refused with PermissionDenied when `by` may not take it: a facilitator cannot undo what
+    the archive's curators decided.
+    """
     story = Story.objects.select_for_update().get(pk=story.pk)
     if story.is_withdrawn:
         return story
+    if hidden and not may_hide(story, by):
+        raise PermissionDenied(gettext("You cannot change this story."))
+    if not hidden and not may_show(story, by):
+        raise PermissionDenied(
+            gettext("The archive's curators hid this story: only they can show it again.")
+        )
     story.hidden_by_moderator = hidden
+    # A facilitator hiding it again keeps a curator's decision in place.
+    story.hidden_by_staff = hidden and (story.hidden_by_staff or by.is_staff)
     story.status = Story.Status.HIDDEN if hidden else Story.Status.VISIBLE
     if hidden:
         story.is_featured = False
-    story.save(update_fields=["hidden_by_moderator", "status", "is_featured"])
+    story.save(update_fields=["hidden_by_moderator", "hidden_by_staff", "status", "is_featured"])
     return story
 
 
