@@ -13,8 +13,10 @@ The privacy rules live here, once:
   erasure). The admin's log never held them: it names stories and answers by number.
   PostgreSQL drops the row at once; the space it held is reclaimed by its next VACUUM.
 
-`sessions` calls this module when an answer is saved or deleted; this module knows the
-answer only through the story's foreign key and never calls back into `sessions`.
+`sessions` calls this module when an answer is saved. Answers are also deleted in cascades
+(with their session, participant or facilitator) that call nothing of ours: for those, this
+app's config connects `answer_deleted` to the answer's `pre_delete` signal. This module knows
+the answer only through the story's foreign key and never calls back into `sessions`.
 """
 
 import logging
