@@ -31,7 +31,7 @@ class StoryQuerySet(models.QuerySet):
         """Stories a signed-in user may open.
 
         Everyone sees visible stories; staff also see hidden ones, and a facilitator
-        sees the hidden stories of their own sessions (so they can show them again).
+        sees the hidden stories of their own sessions (so they can moderate them).
         Withdrawn stories have no text left and are shown to nobody.
         """
         stories = self.exclude(status=Story.Status.WITHDRAWN)

@@ -6,7 +6,8 @@ The privacy rules live here, once:
 - only a memory card's answer can become a story, and never one marked private;
 - a story shared anonymously (or by someone who joined without a name) stores no name;
 - a story a moderator hid stays hidden whatever its author does, until a moderator shows
-  it again; the author can still withdraw it;
+  it again (staff any story; a facilitator only one they hid, never one staff hid); the
+  author can still withdraw it;
 - withdrawal, and staff deleting a story, erase the words everywhere: the story, the answer
   behind it, the search index, and on SQLite the database files themselves (settings turn
   `secure_delete` on for every connection; the write-ahead log is emptied after each
