@@ -73,12 +73,12 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hide the selected stories"))
     def hide(self, request, queryset):
         for story in queryset.exclude(status=Story.Status.WITHDRAWN):
-            sharing.hide(story)
+            sharing.hide(story, by=request.user)
 
     @admin.action(description=_("Show the selected stories again"))
     def show(self, request, queryset):
         for story in queryset.filter(status=Story.Status.HIDDEN):
-            sharing.hide(story, hidden=False)
+            sharing.hide(story, hidden=False, by=request.user)
 
     @admin.action(description=_("Feature the selected stories"))
     def feature(self, request, queryset):

@@ -31,7 +31,7 @@ class StoryQuerySet(models.QuerySet):
         """Stories a signed-in user may open.
 
         Everyone sees visible stories; staff also see hidden ones, and a facilitator
-        sees the hidden stories of their own sessions (so they can show them again).
+        sees the hidden stories of their own sessions (so they can moderate them).
         Withdrawn stories have no text left and are shown to nobody.
         """
         stories = self.exclude(status=Story.Status.WITHDRAWN)
@@ -101,6 +101,8 @@ class Story(models.Model):
     # A moderator's decision outlives the story's text: if its author takes the story back and
     # shares it again, it comes back hidden (stories.sharing).
     hidden_by_moderator = models.BooleanField(default=False, editable=False)
+    # Who decided: a facilitator may show again what they hid, never what staff hid.
+    hidden_by_staff = models.BooleanField(default=False, editable=False)
     # A default rather than auto_now_add, so seeded archives can spread over time.
     created_at = models.DateTimeField(_("shared"), default=timezone.now, editable=False)
 
@@ -139,12 +141,6 @@ class Story(models.Model):
     @property
     def is_hidden(self):
         return self.status == self.Status.HIDDEN
-
-    def can_hide(self, user):
-        """Staff moderate every story; a facilitator the stories of their own sessions."""
-        if user.is_staff:
-            return True
-        return self.session is not None and self.session.facilitator_id == user.pk
 
     def can_curate(self, user):
         """Featuring, levels and tags shape the whole archive: staff only."""

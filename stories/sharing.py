@@ -6,20 +6,25 @@ The privacy rules live here, once:
 - only a memory card's answer can become a story, and never one marked private;
 - a story shared anonymously (or by someone who joined without a name) stores no name;
 - a story a moderator hid stays hidden whatever its author does, until a moderator shows
-  it again; the author can still withdraw it;
+  it again (staff any story; a facilitator only one they hid, never one staff hid); the
+  author can still withdraw it;
 - withdrawal, and staff deleting a story, erase the words everywhere: the story, the answer
   behind it, the search index, and on SQLite the database files themselves (settings turn
   `secure_delete` on for every connection; the write-ahead log is emptied after each
   erasure). The admin's log never held them: it names stories and answers by number.
   PostgreSQL drops the row at once; the space it held is reclaimed by its next VACUUM.
 
-`sessions` calls this module when an answer is saved or deleted; this module knows the
-answer only through the story's foreign key and never calls back into `sessions`.
+`sessions` calls this module when an answer is saved. Answers are also deleted in cascades
+(with their session, participant or facilitator) that call nothing of ours: for those, this
+app's config connects `answer_deleted` to the answer's `pre_delete` signal. This module knows
+the answer only through the story's foreign key and never calls back into `sessions`.
 """
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stories import search
@@ -82,17 +87,41 @@ def save_answer(answer):
     return story
 
 
+def may_hide(story, user):
+    """Staff moderate every story; a facilitator the stories of their own sessions."""
+    if user.is_staff:
+        return True
+    return story.session is not None and story.session.facilitator_id == user.pk
+
+
+def may_show(story, user):
+    """Staff may show any hidden story; a facilitator only one that no staff member hid."""
+    return may_hide(story, user) and (user.is_staff or not story.hidden_by_staff)
+
+
 @transaction.atomic
-def hide(story, hidden=True):
-    """A moderator's decision: hidden stories leave the archive, exports and digests."""
+def hide(story, hidden=True, *, by):
+    """A moderator's decision: hidden stories leave the archive, exports and digests.
+
+    Refused with PermissionDenied when `by` may not take it: a facilitator cannot undo what
+    the archive's curators decided.
+    """
     story = Story.objects.select_for_update().get(pk=story.pk)
     if story.is_withdrawn:
         return story
+    if hidden and not may_hide(story, by):
+        raise PermissionDenied(gettext("You cannot change this story."))
+    if not hidden and not may_show(story, by):
+        raise PermissionDenied(
+            gettext("The archive's curators hid this story: only they can show it again.")
+        )
     story.hidden_by_moderator = hidden
+    # A facilitator hiding it again keeps a curator's decision in place.
+    story.hidden_by_staff = hidden and (story.hidden_by_staff or by.is_staff)
     story.status = Story.Status.HIDDEN if hidden else Story.Status.VISIBLE
     if hidden:
         story.is_featured = False
-    story.save(update_fields=["hidden_by_moderator", "status", "is_featured"])
+    story.save(update_fields=["hidden_by_moderator", "hidden_by_staff", "status", "is_featured"])
     return story
 
 
@@ -118,7 +147,7 @@ def answer_deleted(sender, instance, **kwargs):
     """An answer deleted with its session, participant or facilitator: its row goes, and with
     it every trace on disk. A story made from it keeps its words (the author consented, and
     can still withdraw it by their link)."""
-    transaction.on_commit(checkpoint)
+    _checkpoint_after_commit()
 
 
 def _erase_story(story):
@@ -129,7 +158,7 @@ def _erase_story(story):
     story.is_featured = False
     story.save()
     story.tags.clear()
-    transaction.on_commit(checkpoint)
+    _checkpoint_after_commit()
     search.forget_deleted_text()
 
 
@@ -144,6 +173,18 @@ def _erase_answer(story):
     answer.save(
         update_fields=["archive_consent", "text", "share_with", "is_spotlighted", "updated_at"]
     )
+    _checkpoint_after_commit()
+
+
+def _checkpoint_after_commit():
+    """Empty the write-ahead log once the transaction commits: once, however many erasures it
+    holds (deleting a session with 1,000 answers ran 1,000 checkpoints when each queued its
+    own). Django's list of callbacks is the record rather than a flag of ours, so a callback
+    dropped with a rolled-back savepoint is queued again by the next erasure."""
+    if connection.vendor != "sqlite":
+        return
+    if any(callback[1] is checkpoint for callback in connection.run_on_commit):
+        return
     transaction.on_commit(checkpoint)
 
 

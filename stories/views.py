@@ -61,7 +61,8 @@ def story_context(request, story, curation_form=None):
     user = request.user
     return {
         "story": story,
-        "can_hide": story.can_hide(user),
+        "can_hide": sharing.may_hide(story, user),
+        "can_show": sharing.may_show(story, user),
         "can_curate": story.can_curate(user),
         "curation_form": curation_form or StoryCurationForm(instance=story),
         "can_open_session": story.session_id
@@ -79,9 +80,15 @@ def moderated_story(request, pk, allowed):
 @login_required
 @require_POST
 def story_hide(request, pk):
-    story = moderated_story(request, pk, Story.can_hide)
+    story = moderated_story(request, pk, sharing.may_hide)
     hide = request.POST.get("hidden") == "1"
-    sharing.hide(story, hide)
+    try:
+        sharing.hide(story, hide, by=request.user)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return render(
+            request, "stories/story_detail.html", story_context(request, story), status=403
+        )
     if hide:
         messages.success(request, _("Story hidden: only moderators can see it now."))
     else:

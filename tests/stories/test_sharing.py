@@ -24,7 +24,7 @@ def archive_shows(client, text):
 
 
 def test_a_hidden_story_stays_hidden_when_its_author_takes_consent_back_and_gives_it_again(
-    phone, session_with_memory, facilitator_client, other_client, curator_client
+    phone, session_with_memory, other_client, curator_client
 ):
     ana = phone(session_with_memory, "Ana")
     answer_as(ana, session_with_memory, "named")
@@ -39,8 +39,58 @@ def test_a_hidden_story_stays_hidden_when_its_author_takes_consent_back_and_give
     assert (story.status, story.text) == (Story.Status.HIDDEN, "The baker, in new words")
     assert not archive_shows(other_client, "The baker")
     assert other_client.get(story.get_absolute_url()).status_code == 404
-    facilitator_client.post(hide, {"hidden": "0"})
+    curator_client.post(hide, {"hidden": "0"})
     assert archive_shows(other_client, "The baker, in new words")
+
+
+SHOW_AGAIN = "Show it again"
+CURATORS_HID_IT = "curators hid this story: only they can show it again."
+
+
+@pytest.fixture
+def story_of(phone, session_with_memory):
+    """A story shared by name in the facilitator's session: story_of() -> (story, its hide URL)."""
+
+    def share():
+        answer_as(phone(session_with_memory, "Ana"), session_with_memory, "named")
+        story = Story.objects.get()
+        return story, reverse("stories:story-hide", args=[story.pk])
+
+    return share
+
+
+def test_a_facilitator_cannot_show_again_a_story_staff_hid(
+    story_of, facilitator_client, other_client, curator_client
+):
+    story, hide = story_of()
+    assert curator_client.post(hide, {"hidden": "1"}).status_code == 302
+    page = facilitator_client.get(story.get_absolute_url()).content.decode()
+    assert SHOW_AGAIN not in page
+    assert CURATORS_HID_IT in page
+    response = facilitator_client.post(hide, {"hidden": "0"})
+    assert response.status_code == 403
+    assert CURATORS_HID_IT in response.content.decode()
+    # Hiding it again on top of the curator's decision does not make it the facilitator's.
+    assert facilitator_client.post(hide, {"hidden": "1"}).status_code == 302
+    assert facilitator_client.post(hide, {"hidden": "0"}).status_code == 403
+    assert not archive_shows(other_client, "The baker who remembered")
+    story.refresh_from_db()
+    assert story.is_hidden
+
+
+def test_a_facilitator_can_show_again_a_story_they_hid_and_staff_any_hidden_story(
+    story_of, facilitator_client, other_client, curator_client
+):
+    story, hide = story_of()
+    assert facilitator_client.post(hide, {"hidden": "1"}).status_code == 302
+    assert not archive_shows(other_client, "The baker who remembered")
+    assert SHOW_AGAIN in facilitator_client.get(story.get_absolute_url()).content.decode()
+    assert facilitator_client.post(hide, {"hidden": "0"}).status_code == 302
+    assert archive_shows(other_client, "The baker who remembered")
+    facilitator_client.post(hide, {"hidden": "1"})
+    assert SHOW_AGAIN in curator_client.get(story.get_absolute_url()).content.decode()
+    assert curator_client.post(hide, {"hidden": "0"}).status_code == 302
+    assert archive_shows(other_client, "The baker who remembered")
 
 
 def test_the_author_can_still_withdraw_a_hidden_story(phone, session_with_memory, curator_client):
