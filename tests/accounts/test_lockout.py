@@ -69,6 +69,7 @@ def test_a_new_device_is_told_how_to_get_in_and_is_let_in_after_a_few_minutes(
     page = response.content.decode()
     assert "Too many wrong passwords were tried for this account" in page
     assert "from a device you have logged in with before, or reset your password" in page
+    assert f'href="{reverse("password_reset")}">Reset your password</a>' in page
     assert "_auth_user_id" not in laptop.session
     still_clock.move_to(START + dt.timedelta(minutes=10), tick=False)
     assert log_in(laptop, facilitator).status_code == 302

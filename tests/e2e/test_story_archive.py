@@ -122,3 +122,13 @@ def test_the_archive_works_on_a_phone(archive, new_page):
     screenshot(page, "story-phone")
     page.goto("/stories/insights/")
     screenshot(page, "insights-phone")
+
+
+def test_a_filter_left_out_is_in_view_on_a_phone(archive, new_page):
+    """On a phone the filters start folded away; a filter that cannot be used must not be
+    folded away with them, or the stories look filtered when they are not."""
+    page = new_page(viewport=PHONE)
+    log_in(page, archive)
+    page.goto("/stories/?session=" + "9" * 20)
+    expect(page.get_by_text("This is not the number of anything here.")).to_be_visible()
+    expect(page.get_by_role("link", name="Clear the filters")).to_be_visible()

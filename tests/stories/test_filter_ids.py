@@ -23,6 +23,15 @@ def test_a_filter_id_that_cannot_exist_is_explained_on_the_page(
     assert "This is not the number of anything here." in response.content.decode()
 
 
+@pytest.mark.parametrize("page", ["stories:archive", "stories:insights"])
+def test_a_filter_left_out_is_said_with_a_way_to_clear_the_filters(facilitator_client, page):
+    StoryFactory(text="Kept in view")
+    response = facilitator_client.get(reverse(page), {"session": "9" * 20})
+    text = response.content.decode()
+    assert "What you see below is not narrowed by this filter." in text
+    assert f'<a href="{reverse(page)}">Clear the filters</a>' in text
+
+
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
 @pytest.mark.parametrize("name", ["deck", "session"])
 @pytest.mark.parametrize("file_format", ["csv", "json"])
