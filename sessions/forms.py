@@ -125,10 +125,9 @@ class AnswerForm(forms.ModelForm):
                 "archive_consent",
                 forms.ValidationError(
                     _(
-                        "Choose one: “Only for the facilitator” means only the facilitator sees "
-                        "this memory, and it never goes into the story archive. To share it in "
-                        "the archive, untick “Only for the facilitator” (the room then sees it "
-                        "too). To keep it private, answer “No” here."
+                        "Choose one: untick “Only for the facilitator” to share this memory in "
+                        "the archive (the room then sees it too), or answer “No” here to keep it "
+                        "private."
                     ),
                     code="private_and_shared",
                 ),

@@ -241,10 +241,8 @@ def test_a_memory_both_private_and_shared_is_refused_with_what_goes_where(phone,
     response = share_memory(ana, live_session, "named", is_private="on")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "only the facilitator sees this memory, and it never goes into the story archive" in (
-        page
-    )
-    assert "untick “Only for the facilitator”" in page
+    assert "untick “Only for the facilitator” to share this memory in the archive" in page
+    assert "or answer “No” here to keep it private" in page
     assert not Answer.objects.exists()
     assert not Story.objects.exists()
     share_memory(ana, live_session, "none", is_private="on")
