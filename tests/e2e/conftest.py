@@ -41,6 +41,9 @@ def start_server():
     already point at it.
     """
     connections.close_all()
+    # Connections opened by earlier socket tests live in asgiref's worker thread; a SQLite
+    # connection must not cross a fork either.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
     # Tags find their stories by content type id: a cache filled by an earlier test's
     # rolled-back rows must not be inherited by the server.
     ContentType.objects.clear_cache()
