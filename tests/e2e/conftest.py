@@ -13,7 +13,9 @@ from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+from django.core.signals import request_started
 from django.db import connections
+from django.test import override_settings
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -32,6 +34,32 @@ def fresh_executor_in_child():
 
 
 os.register_at_fork(after_in_child=fresh_executor_in_child)
+
+
+def forget_content_types(**kwargs):
+    ContentType.objects.clear_cache()
+
+
+def fresh_content_types_in_child():
+    """A transactional test's flush makes the content types again, with new ids when the
+    sequences were not reset (tests outside this folder); tags find their stories by those ids,
+    so the server looks them up afresh for every request."""
+    request_started.connect(forget_content_types)
+
+
+os.register_at_fork(after_in_child=fresh_content_types_in_child)
+
+
+def cache_shared_with_the_server(folder):
+    """Settings that put the cache where the forked server sees it too, unless it is already
+    shared (Redis): each test's fresh rate-limit counts (tests/conftest.py) are then the
+    server's as well, instead of log-ins adding up in its own memory over the whole run."""
+    from django.conf import settings
+
+    if "LocMemCache" not in settings.CACHES["default"]["BACKEND"]:
+        return override_settings()
+    backend = "django.core.cache.backends.filebased.FileBasedCache"
+    return override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": str(folder)}})
 
 
 def start_server():
@@ -64,19 +92,21 @@ def stop_server(process):
 
 
 @pytest.fixture(scope="session")
-def asgi_server(django_db_setup, django_db_blocker):
+def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    shared_cache = cache_shared_with_the_server(tmp_path_factory.mktemp("cache"))
+    shared_cache.enable()
     with django_db_blocker.unblock():  # the forked server inherits database access
         process = start_server()
     yield SimpleNamespace(url=process.url)
     stop_server(process)
+    shared_cache.disable()
 
 
 @pytest.fixture
 def live_app(asgi_server, django_db_reset_sequences):
     """Each test starts with an empty database that the server process shares.
 
-    Sequences restart too, so the content types recreated after each flush keep the ids
-    the server process has cached (tags find their stories through them).
+    Sequences restart too, so ids in a test do not depend on the tests before it.
     """
     return asgi_server
 
