@@ -99,7 +99,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         """Screens only listen; every change is an HTTP request. A socket that sends anything
         is not one of our pages: it is closed (1008, "policy violation", which the pages do not
-        retry). The server refuses big frames before they get here (`--ws-max-size`)."""
+        retry). The server refuses big frames before they get here (cxworkshop/serve.py's
+        `ws_max_size`)."""
         await self.close(code=1008)
 
     async def dispatch(self, message):
