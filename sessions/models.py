@@ -101,6 +101,15 @@ class LiveSession(models.Model):
         _("show answers on the room screen as they arrive"), default=True
     )
     anonymous_allowed = models.BooleanField(_("people may join without a name"), default=False)
+    joining_locked = models.BooleanField(_("joining is locked"), default=False)
+    # A countdown, kept as server times that every screen computes from (whatever its own
+    # clock says): running until `timer_ends_at`, or paused with `timer_left` to go.
+    timer_seconds = models.PositiveIntegerField(
+        _("time for each card or turn, in seconds"), null=True, blank=True
+    )
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_left = models.DurationField(null=True, blank=True)
+    timer_locks_answers = models.BooleanField(_("lock answers when the time is up"), default=False)
     current_card = models.ForeignKey(
         "SessionCard", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -331,22 +340,39 @@ class LiveSession(models.Model):
             again = self.participants.filter(device=device).first()
             if again is not None:
                 return again, False
-        taken = set(self.participants.values_list("display_name", flat=True))
-        base = display_name.strip()[:NAME_MAX_LENGTH] or _("Guest")
-        name, suffix = base, 2
-        if not display_name.strip():
-            name = f"{base} {len(taken) + 1}"
-        while name in taken:
-            name = f"{base} {suffix}"
-            suffix += 1
         top = self.participants.aggregate(top=Max("turn_position"))["top"] or 0
         participant = self.participants.create(
-            display_name=name,
+            display_name=self._free_name(display_name),
             turn_position=top + 1,
             is_anonymous=not display_name.strip(),
             device=device,
         )
         return participant, True
+
+    def _free_name(self, wanted, exclude=None):
+        """`wanted` as a name nobody else in the session has: "Ana", else "Ana 2", "Ana 3"…;
+        no name at all is "Guest <n>"."""
+        others = (
+            self.participants.all() if exclude is None else self.participants.exclude(pk=exclude.pk)
+        )
+        taken = set(others.values_list("display_name", flat=True))
+        base = wanted.strip()[:NAME_MAX_LENGTH] or _("Guest")
+        name, suffix = base, 2
+        if not wanted.strip():
+            name = f"{base} {len(taken) + 1}"
+        while name in taken:
+            name = f"{base} {suffix}"
+            suffix += 1
+        return name
+
+    @one_change_at_a_time
+    def rename(self, participant, wanted):
+        """Give `participant` a new name (by the facilitator, or themselves), numbered like a
+        join's if someone else has it. The name it got."""
+        participant.display_name = self._free_name(wanted, exclude=participant)
+        participant.is_anonymous = False
+        participant.save(update_fields=["display_name", "is_anonymous"])
+        return participant.display_name
 
     def _give_turn(self, participant):
         participant.last_turn_round = self.round_number
@@ -421,6 +447,10 @@ class LiveSession(models.Model):
 class SessionCard(models.Model):
     """The session's own copy of a card, so editing the deck never changes a past session."""
 
+    class Wall(models.TextChoices):
+        ANSWERS = "answers", _("Answers")
+        CLOUD = "cloud", _("Word cloud")
+
     session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="cards")
     prompt = models.CharField(max_length=PROMPT_MAX_LENGTH)
     kind = models.CharField(max_length=10, default="question")
@@ -429,6 +459,8 @@ class SessionCard(models.Model):
     shown_order = models.PositiveIntegerField(null=True, blank=True)
     is_skipped = models.BooleanField(default=False)
     answers_open = models.BooleanField(default=False)
+    answers_locked = models.BooleanField(default=False)
+    wall = models.CharField(max_length=8, choices=Wall.choices, default=Wall.ANSWERS)
     revealed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -467,6 +499,7 @@ class Participant(models.Model):
     turn_position = models.PositiveIntegerField(default=0)
     last_turn_round = models.PositiveIntegerField(default=0)
     joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(auto_now=True)
 
     class Meta:

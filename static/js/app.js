@@ -73,3 +73,30 @@ document.querySelectorAll("details[data-close-on-phone]").forEach((details) => {
   document.addEventListener("htmx:wsError", () => paused(true));
   document.addEventListener("htmx:wsOpen", () => paused(false));
 })();
+
+// A copy button: <button type="button" data-copy="#field-id" data-copied="Copied">. It copies
+// the field's value (or text) and says so in a live region beside it; where the browser
+// refuses the clipboard (no HTTPS), it selects the text so that Ctrl+C copies it.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest?.("[data-copy]");
+  if (!button) return;
+  const field = document.querySelector(button.dataset.copy);
+  if (!field) return;
+  const text = field.value ?? field.textContent;
+  let status = button.nextElementSibling;
+  if (!status?.matches("[data-copy-status]")) {
+    status = document.createElement("span");
+    status.dataset.copyStatus = "";
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    button.after(status);
+  }
+  try {
+    await navigator.clipboard.writeText(text);
+    status.textContent = button.dataset.copied;
+  } catch {
+    field.focus();
+    field.select?.();
+    status.textContent = button.dataset.copyFailed || "";
+  }
+});
