@@ -133,3 +133,17 @@ def test_a_rate_limit_gets_the_site_429_page_with_a_way_back(
     assert_site_page(page, 429)
     assert "Too many wrong join codes were tried from this network" in page
     assert ">Go back</a>" in page
+
+
+def test_a_form_sent_without_its_security_token_gets_the_site_403_page(
+    live_session,  # noqa: F811
+):
+    stale_phone = Client(enforce_csrf_checks=True)
+    url = reverse("live_sessions:join", args=[live_session.join_code])
+    response = stale_phone.post(url, {"display_name": "Ana"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert_site_page(page, 403)
+    assert "That form could not be sent" in page
+    assert JOIN in page
+    assert not live_session.participants.exists()
