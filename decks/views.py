@@ -49,10 +49,11 @@ def cards_context(deck, **extra):
 
 
 def cards_response(request, deck, **extra):
-    """The card list for htmx; a redirect back to the deck for a plain form post."""
+    """The card list for htmx, with the actions that depend on having cards ("Start a
+    session", the library box); a redirect back to the deck for a plain form post."""
     if wants_fragment(request):
         context = cards_context(deck, can_edit=True, **extra)
-        return render(request, "decks/deck_detail.html#cards", context)
+        return render(request, "decks/deck_detail.html#cards-and-actions", context)
     if extra.get("announcement"):
         messages.success(request, extra["announcement"])
     return redirect(f"{deck.get_absolute_url()}#cards")
@@ -100,7 +101,8 @@ def deck_create(request):
         deck.owner = request.user
         deck.save()
         form.save_m2m()
-        messages.success(request, _("Deck created. Now add its cards."))
+        # What to do next is the empty card list's to say: it goes with the first card.
+        messages.success(request, _("Deck created."))
         return redirect(deck)
     return render(request, "decks/deck_form.html", {"form": form})
 
