@@ -12,3 +12,7 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "cxworkshop.views.permission_denied"
+handler404 = "cxworkshop.views.page_not_found"
+handler500 = "cxworkshop.views.server_error"

@@ -175,11 +175,24 @@ class Deck(models.Model):
 
     # Curation
 
-    def submit(self):
+    @property
+    def submission_problem(self):
+        """Why the deck cannot be submitted to the library now; None when it can."""
+        if self.status not in (self.Status.DRAFT, self.Status.REJECTED):
+            return _("This deck is already waiting for review or in the library.")
         if self.cards.count() < LIBRARY_MIN_CARDS:
-            raise ValidationError(
-                _("A library deck needs at least %(count)s cards.") % {"count": LIBRARY_MIN_CARDS}
-            )
+            return _("A library deck needs at least %(count)s cards.") % {
+                "count": LIBRARY_MIN_CARDS
+            }
+        return None
+
+    @property
+    def can_be_submitted(self):
+        return self.submission_problem is None
+
+    def submit(self):
+        if problem := self.submission_problem:
+            raise ValidationError(problem)
         self.status = self.Status.SUBMITTED
         self.submitted_at = timezone.now()
         self.review_note = ""

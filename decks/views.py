@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cxworkshop.downloads import attachment
+from cxworkshop.fragments import varies_on_htmx, wants_fragment
 from decks import transfer
 from decks.forms import (
     CardForm,
@@ -48,10 +49,11 @@ def cards_context(deck, **extra):
 
 
 def cards_response(request, deck, **extra):
-    """The card list for htmx; a redirect back to the deck for a plain form post."""
-    if request.htmx:
+    """The card list for htmx, with the actions that depend on having cards ("Start a
+    session", the library box); a redirect back to the deck for a plain form post."""
+    if wants_fragment(request):
         context = cards_context(deck, can_edit=True, **extra)
-        return render(request, "decks/deck_detail.html#cards", context)
+        return render(request, "decks/deck_detail.html#cards-and-actions", context)
     if extra.get("announcement"):
         messages.success(request, extra["announcement"])
     return redirect(f"{deck.get_absolute_url()}#cards")
@@ -99,7 +101,8 @@ def deck_create(request):
         deck.owner = request.user
         deck.save()
         form.save_m2m()
-        messages.success(request, _("Deck created. Now add its cards."))
+        # What to do next is the empty card list's to say: it goes with the first card.
+        messages.success(request, _("Deck created."))
         return redirect(deck)
     return render(request, "decks/deck_form.html", {"form": form})
 
@@ -157,6 +160,7 @@ def deck_copy(request, slug):
 
 
 @login_required
+@varies_on_htmx
 def deck_preview(request, slug):
     deck = visible_deck(request, slug)
     cards = list(deck.cards.all())
@@ -174,7 +178,7 @@ def deck_preview(request, slug):
         "next_number": number + 1 if number < len(cards) else None,
     }
     template = "decks/deck_preview.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment(request) and not request.htmx.boosted:
         template += "#stage"
     return render(request, template, context)
 
@@ -184,6 +188,7 @@ def deck_preview(request, slug):
 
 @login_required
 @require_POST
+@varies_on_htmx
 def card_add(request, slug):
     deck = editable_deck(request, slug)
     form = CardForm(request.POST, deck=deck)
@@ -198,7 +203,7 @@ def card_add(request, slug):
             announcement=_("Card %(number)s added.") % {"number": card.position},
         )
     context = cards_context(deck, card_form=form, can_edit=True)
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "decks/deck_detail.html#cards", context)
     context["add_form"] = CardsAddForm(deck=deck)
     return render(request, "decks/deck_detail.html", context, status=400)
@@ -206,27 +211,31 @@ def card_add(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@varies_on_htmx
 def card_edit(request, slug, card_id):
     deck = editable_deck(request, slug)
     card = get_object_or_404(deck.cards, pk=card_id)
     form = CardForm(request.POST or None, instance=card, deck=deck)
     if request.method == "POST" and form.is_valid():
         form.save()
-        if request.htmx:
+        if wants_fragment(request):
             context = {"deck": deck, "card": card, "can_edit": True, "refocus": True}
             return render(request, "decks/deck_detail.html#card", context)
         messages.success(request, _("Card saved."))
         return redirect(f"{deck.get_absolute_url()}#card-{card.pk}")
-    template = "decks/card_edit.html#card-form" if request.htmx else "decks/card_edit.html"
+    template = "decks/card_edit.html"
+    if wants_fragment(request):
+        template += "#card-form"
     return render(request, template, {"deck": deck, "card": card, "form": form})
 
 
 @login_required
+@varies_on_htmx
 def card_detail(request, slug, card_id):
     """One card as it sits in the list: what "Cancel" puts back after an inline edit."""
     deck = visible_deck(request, slug)
     card = get_object_or_404(deck.cards, pk=card_id)
-    if not request.htmx:
+    if not wants_fragment(request):
         return redirect(f"{deck.get_absolute_url()}#card-{card.pk}")
     return render(
         request,
@@ -237,6 +246,7 @@ def card_detail(request, slug, card_id):
 
 @login_required
 @require_POST
+@varies_on_htmx
 def card_delete(request, slug, card_id):
     deck = editable_deck(request, slug)
     card = get_object_or_404(deck.cards, pk=card_id)
@@ -248,6 +258,7 @@ def card_delete(request, slug, card_id):
 
 @login_required
 @require_POST
+@varies_on_htmx
 def card_move(request, slug, card_id, direction):
     deck = editable_deck(request, slug)
     card = get_object_or_404(deck.cards, pk=card_id)
@@ -262,6 +273,7 @@ def card_move(request, slug, card_id, direction):
 
 @login_required
 @require_POST
+@varies_on_htmx
 def cards_reorder(request, slug):
     """The order a facilitator dragged the cards into."""
     deck = editable_deck(request, slug)

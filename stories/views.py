@@ -13,6 +13,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cxworkshop.downloads import attachment
+from cxworkshop.fragments import varies_on_htmx, wants_fragment
 from sessions.models import Participant
 from stories import digest as digest_formats
 from stories import export, sharing
@@ -28,6 +29,7 @@ PAGE_SIZE = 20
 
 
 @login_required
+@varies_on_htmx
 def archive(request):
     form = ArchiveFilterForm(request.GET or None, user=request.user)
     context = {
@@ -37,7 +39,7 @@ def archive(request):
         "query_string": form_query_string(request),
         "can_see_hidden": request.user.is_staff or request.user.live_sessions.exists(),
     }
-    if request.htmx:
+    if wants_fragment(request):
         return render(request, "stories/archive.html#results-and-facets", context)
     return render(request, "stories/archive.html", context)
 
@@ -172,12 +174,14 @@ def digest_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@varies_on_htmx
 def digest_create(request):
     return digest_form(request, Digest(created_by=request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@varies_on_htmx
 def digest_edit(request, pk):
     return digest_form(request, editable_digest(request, pk))
 
@@ -197,7 +201,7 @@ def digest_form(request, digest):
     if refreshing:
         form.errors.clear()
     template = "stories/digest_form.html"
-    if request.htmx and refreshing:
+    if wants_fragment(request) and refreshing:
         template += "#candidates"
     return render(request, template, {"form": form, "digest": digest})
 

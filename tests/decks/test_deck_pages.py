@@ -147,3 +147,10 @@ def test_preview_of_an_empty_deck_says_so(facilitator_client, facilitator):
 def test_deck_titles_do_not_take_the_names_of_other_pages(facilitator_client):
     facilitator_client.post(reverse("decks:deck-create"), {"title": "Library", "language": "en"})
     assert Deck.objects.get().slug == "library-2"
+
+
+def test_the_library_pages_keep_the_language_filter(facilitator_client, facilitator):
+    for number in range(25):
+        LibraryDeckFactory(title=f"Deck {number:02}", language="nl", owner=facilitator)
+    page = facilitator_client.get(reverse("decks:library"), {"language": "nl"}).content.decode()
+    assert "?language=nl&amp;page=2" in page

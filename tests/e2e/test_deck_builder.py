@@ -154,3 +154,49 @@ def test_deck_pages_fit_a_phone_screen(new_page):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{path} scrolls sideways on a phone ({width}px)"
         screenshot(page, name)
+
+
+def test_the_deck_page_follows_its_cards_without_a_reload(page, live_app):
+    log_in(page, UserFactory(email="noor@example.com"))
+    page.get_by_role("link", name="New deck").first.click()
+    page.get_by_label("Title").fill("Kick-off questions")
+    page.get_by_role("button", name="Create deck").click()
+    expect(page.get_by_role("heading", name="Kick-off questions")).to_be_visible()
+    actions = page.locator("#deck-actions")
+    library = page.get_by_role("complementary", name="Deck actions")
+    start = actions.get_by_role("link", name="Start a session")
+    submit = library.get_by_role("button", name="Submit to the library")
+    expect(page.get_by_text("Now add its cards")).to_be_visible()
+    expect(start).to_have_count(0)
+    expect(submit).to_have_count(0)
+    expect(library).to_contain_text("A library deck needs at least 3 cards.")
+    screenshot(page, "deck-new-empty")
+
+    page.evaluate("window.stillTheSamePage = true")
+    page.locator("#id_prompt").fill(PROMPTS[0])
+    page.get_by_role("button", name="Add card").click()
+    expect(page.locator(".card-item")).to_have_count(1)
+    expect(start).to_be_visible()
+    expect(page.get_by_text("Now add its cards")).to_have_count(0)
+    expect(submit).to_have_count(0)
+    screenshot(page, "deck-new-first-card")
+
+    for number, prompt in enumerate(PROMPTS[1:], start=2):
+        page.locator("#id_prompt").fill(prompt)
+        page.get_by_role("button", name="Add card").click()
+        expect(page.locator(".card-item")).to_have_count(number)
+    expect(submit).to_be_visible()
+    expect(library).not_to_contain_text("needs at least")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=f"Delete card: {PROMPTS[2][:39]}…").click()
+    expect(page.locator(".card-item")).to_have_count(2)
+    expect(submit).to_have_count(0)
+    expect(start).to_be_visible()
+    assert page.evaluate("window.stillTheSamePage === true"), "the page follows without a reload"
+
+    page.locator("#id_prompt").fill(PROMPTS[2])
+    page.get_by_role("button", name="Add card").click()
+    submit.click()
+    expect(page.get_by_text("Submitted. A curator will review it for the library.")).to_be_visible()
+    expect(submit).to_have_count(0)
