@@ -163,10 +163,11 @@ def answer_moderate(request, pk, answer_id, action):
 
 
 def person_panel(request, session, person, form=None, done="", status=200):
+    form = form or RenameForm(initial={"display_name": person.display_name}, session=session)
     context = {
         **screens.host_context(session),
         "person": person,
-        "rename_form": form or RenameForm(initial={"display_name": person.display_name}, session=session),
+        "rename_form": form,
         "person_done": done,
     }
     if request.htmx:
