@@ -196,7 +196,10 @@ def participant_rename(request, pk, participant_id):
     session, person = hosted_person(request, pk, participant_id)
     form = RenameForm(request.POST, session=session)
     if not form.is_valid():
-        return person_panel(request, session, person, form=form, status=400)
+        # htmx swaps only a success into the page (base.html's responseHandling).
+        return person_panel(
+            request, session, person, form=form, status=200 if request.htmx else 400
+        )
     try:
         with transaction.atomic():
             name = session.rename(person, form.cleaned_data["display_name"])
