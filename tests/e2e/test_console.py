@@ -119,6 +119,7 @@ def test_removing_a_participant_tells_their_phone_and_takes_them_off_the_screens
     expect(console.locator("#host-people")).to_contain_text("1 participant")
     expect(console.locator("#host-people")).not_to_contain_text("Ana")
     expect(room.locator("#room-people")).not_to_contain_text("Ana")
+    ana.set_viewport_size(NARROW)
     screenshot(ana, "phone-removed-390")
 
     ana.reload()
@@ -138,6 +139,7 @@ def test_renaming_and_locking_joining_from_the_console(new_page):
     console.get_by_label("New name").fill("")
     console.get_by_role("button", name="Rename").click()
     expect(console.locator("#host-person")).to_contain_text("Tell the room your name")
+    screenshot(console, "console-person-panel-1366")
     console.get_by_label("New name").fill("Dana")
     console.get_by_role("button", name="Rename").click()
     expect(console.locator("#host-person")).to_contain_text("Renamed to Dana.")
