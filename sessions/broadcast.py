@@ -223,8 +223,16 @@ def joining_changed(session):
     to_host(session, "host-people")
 
 
+def participant_renamed(session, participant):
+    """A new name: on that person's own phone, and wherever names are shown."""
+    to_participant(
+        session, participant, render_to_string(f"{PHONE}#phone-me", {"participant": participant})
+    )
+    names_changed(session)
+
+
 @after_commit
-def participant_renamed(session):
+def names_changed(session):
     to_phones(session, "phone-turn")
     to_room(session, "room-people", "room-turn", "room-answers")
     to_host(session, "host-people", "host-answers")
@@ -233,18 +241,24 @@ def participant_renamed(session):
 def participant_removed(session, participant):
     """Tell the removed participant's phone why, and close its socket; then the screens, where
     they are gone from every list (and from the turn, which moved on)."""
-
-    def tell():
-        goodbye = render_to_string(f"{JOIN}#phone-removed", {"session": session})
-        try:
-            message = {"type": "live.close", "html": goodbye}
-            group = session.group(f"participant-{participant.pk}")
-            async_to_sync(send_message)(group, message)
-        except Exception:  # noqa: BLE001 - as in send(): the data is committed, sockets recheck
-            logger.warning("Goodbye to participant %s not sent", participant.pk, exc_info=True)
-
-    transaction.on_commit(tell)
+    goodbye = render_to_string(f"{JOIN}#phone-removed", {"session": session})
+    to_participant(session, participant, goodbye, close=True)
     participant_left(session)
+
+
+def to_participant(session, participant, html, close=False):
+    """After the commit, send `html` to one participant's phone alone (its socket's own group);
+    `close`: then close that socket for good."""
+    message = {"type": "live.close" if close else "live.html", "html": html}
+    group = session.group(f"participant-{participant.pk}")
+
+    def send_it():
+        try:
+            async_to_sync(send_message)(group, message)
+        except Exception:  # noqa: BLE001 - as in send(): the data is committed
+            logger.warning("Live update to %s not sent", group, exc_info=True)
+
+    transaction.on_commit(send_it)
 
 
 @after_commit

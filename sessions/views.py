@@ -203,7 +203,7 @@ def participant_rename(request, pk, participant_id):
     try:
         with transaction.atomic():
             name = session.rename(person, form.cleaned_data["display_name"])
-            broadcast.participant_renamed(session)
+            broadcast.participant_renamed(session, person)
     except SessionEnded:
         return to_summary(request, session)
     done = _("Renamed to %(name)s.") % {"name": name}

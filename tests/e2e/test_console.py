@@ -145,6 +145,7 @@ def test_renaming_and_locking_joining_from_the_console(new_page):
     expect(console.locator("#host-person")).to_contain_text("Renamed to Dana.")
     expect(room.locator("#room-people")).to_contain_text("Dana")
     expect(room.locator("#room-people")).not_to_contain_text("Oops")
+    expect(oops.locator(".phone-header__me")).to_have_text("Dana")  # their own phone, live
 
     console.get_by_role("button", name="Lock joining").click()
     expect(console.locator("#host-people")).to_contain_text("Joining is closed.")

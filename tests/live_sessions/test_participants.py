@@ -230,22 +230,28 @@ def test_renaming_follows_the_join_forms_rules(live_session, phone, facilitator_
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
-async def test_a_new_name_reaches_the_room_and_the_console(facilitator):
+async def test_a_new_name_reaches_their_phone_the_room_and_the_console(facilitator):
     session = await sync_to_async(start_session)(facilitator)
-    await joined(session, "Oops")
+    oops_browser = await joined(session, "Oops")
+    bo_browser = await joined(session, "Bo")
     host = await logged_in(facilitator)
     room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
     console, _ = await connect(f"/ws/live/{session.pk}/host/", host)
-    assert "Oops" in await room.receive_from()
-    await console.receive_from()
+    oops_phone, _ = await connect(f"/ws/join/{session.join_code}/", oops_browser)
+    bo_phone, _ = await connect(f"/ws/join/{session.join_code}/", bo_browser)
+    for socket in (room, console, oops_phone, bo_phone):
+        await socket.receive_from()
     oops = await sync_to_async(person)(session, "Oops")
 
     await post(host, person_url(session, oops, "rename"), {"display_name": "Dana"})
 
+    own = await oops_phone.receive_from()
+    assert own == '<span id="phone-me" class="phone-header__me">Dana</span>'
+    assert "Dana" not in await bo_phone.receive_from()  # only their own header says it
     room_update = await room.receive_from()
     assert "Dana" in room_update and "Oops" not in room_update
     assert "Dana" in await console.receive_from()
-    for socket in (room, console):
+    for socket in (room, console, oops_phone, bo_phone):
         await socket.disconnect()
 
 
