@@ -175,3 +175,23 @@ def test_the_console_lines_up_with_the_site_header(new_page, viewport):
         # The links to share are in the page head, in view without scrolling.
         room_link = console.locator("#room-link").bounding_box()
         assert room_link["y"] + room_link["height"] <= viewport["height"]
+
+
+def test_who_has_not_answered_stays_open_or_folded_as_the_facilitator_left_it(new_page):
+    session = start_session(UserFactory())
+    for number in range(13):
+        session.join(f"Person {number}")
+    session.reveal_next()
+    console = open_console(new_page, session)
+    waiting = console.locator("#not-answered")
+    expect(waiting).not_to_have_attribute("open", "")  # a long list starts folded
+    waiting.locator("summary").click()
+    expect(waiting.get_by_text("Person 12")).to_be_visible()
+
+    ana = new_page(viewport=NARROW)
+    ana.goto(session.join_path)
+    ana.get_by_label("Your name").fill("Ana")
+    ana.get_by_role("button", name="Join the session").click()  # the list is drawn again, live
+
+    expect(console.locator("#host-people")).to_contain_text("0 of 14 answered")
+    expect(console.locator("#not-answered").get_by_text("Ana")).to_be_visible()
