@@ -115,7 +115,8 @@ def test_removing_a_participant_tells_their_phone_and_takes_them_off_the_screens
 
     expect(ana.get_by_text("The facilitator removed you from this session.")).to_be_visible()
     expect(ana.locator("#live-paused")).to_be_hidden()  # not "reconnecting": it is over
-    expect(console.locator("#host-person")).to_contain_text("Ana was removed from the session.")
+    done = console.locator("#host-person").get_by_text("Ana was removed from the session.")
+    expect(done).to_be_focused()  # a keyboard user is not left at the top of the page
     expect(console.locator("#host-people")).to_contain_text("1 participant")
     expect(console.locator("#host-people")).not_to_contain_text("Ana")
     expect(room.locator("#room-people")).not_to_contain_text("Ana")
