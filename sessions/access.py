@@ -7,7 +7,8 @@ WebSocket consumers alike.
   (`/live/<pk>/room/?key=…`) sets the cookie and redirects to the clean room URL, and the room
   page and its socket read the cookie.
 - A **participant** is whoever this browser joined a session as, remembered in the phone's
-  Django session cookie.
+  Django session cookie, until the facilitator removes them: a removed participant's browser
+  can do nothing more in that session (`REMOVED` says why).
 - A **join code** names the newest session that used it (open or ended: an ended one still
   thanks its phones).
 
@@ -22,12 +23,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sessions.models import LiveSession, Participant
 
 PARTICIPANTS_KEY = "live_participants"  # in the Django session: {live session pk: participant pk}
 ROOM_KEY_COOKIE = "room_key"  # path: the room page
 ROOM_SOCKET_COOKIE = "room_socket_key"  # path: the room's socket
+REMOVED = gettext_lazy("The facilitator removed you from this session.")
 
 
 # Facilitator
@@ -112,14 +115,26 @@ def session_by_code(code):
     return LiveSession.objects.live().filter(join_code=code).order_by("-created_at").first()
 
 
-def participant_for(django_session, live_session):
-    """The participant this browser joined `live_session` as, or None."""
+def remembered(django_session, live_session):
+    """The participant this browser joined `live_session` as, removed or not; or None."""
     if django_session is None or live_session is None:
         return None
     participant_id = django_session.get(PARTICIPANTS_KEY, {}).get(str(live_session.pk))
     if participant_id is None:
         return None
     return Participant.objects.filter(pk=participant_id, session=live_session).first()
+
+
+def participant_for(django_session, live_session):
+    """The participant this browser joined `live_session` as, or None (also once removed)."""
+    participant = remembered(django_session, live_session)
+    return None if participant is None or participant.is_removed else participant
+
+
+def was_removed(django_session, live_session):
+    """Whether the facilitator removed the participant this browser joined as."""
+    participant = remembered(django_session, live_session)
+    return participant is not None and participant.is_removed
 
 
 def remember(django_session, participant):
@@ -138,5 +153,7 @@ def joined_participant(django_session, code):
 def participant_or_403(request, code):
     session, participant = joined_participant(request.session, code)
     if participant is None:
+        if was_removed(request.session, session):
+            raise PermissionDenied(REMOVED)
         raise PermissionDenied(_("Join the session first."))
     return session, participant

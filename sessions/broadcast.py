@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 
 from sessions import screens
 
+JOIN = "sessions/join.html"
 ROOM = "sessions/room.html"
 HOST = "sessions/console.html"
 PHONE = "sessions/phone.html"
@@ -47,10 +48,12 @@ def render_parts(template, parts, context):
 SEND_TIMEOUT = 3
 
 
+async def send_message(group, message):
+    await asyncio.wait_for(get_channel_layer().group_send(group, message), SEND_TIMEOUT)
+
+
 async def send_async(group, html):
-    layer = get_channel_layer()
-    message = {"type": "live.html", "html": html}
-    await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT)
+    await send_message(group, {"type": "live.html", "html": html})
 
 
 def send(group, html):
@@ -211,6 +214,58 @@ def turn_passed(session):
     to_phones(session, "phone-turn", "phone-card")
     to_room(session, "room-turn")
     to_host(session, "host-controls", "host-people")
+
+
+@after_commit
+def joining_changed(session):
+    """Joining locked or opened again."""
+    to_room(session, "room-people")
+    to_host(session, "host-people")
+
+
+def participant_renamed(session, participant):
+    """A new name: on that person's own phone, and wherever names are shown."""
+    to_participant(
+        session, participant, render_to_string(f"{PHONE}#phone-me", {"participant": participant})
+    )
+    names_changed(session)
+
+
+@after_commit
+def names_changed(session):
+    to_phones(session, "phone-turn")
+    to_room(session, "room-people", "room-turn", "room-answers")
+    to_host(session, "host-people", "host-answers")
+
+
+def participant_removed(session, participant):
+    """Tell the removed participant's phone why, and close its socket; then the screens, where
+    they are gone from every list (and from the turn, which moved on)."""
+    goodbye = render_to_string(f"{JOIN}#phone-removed", {"session": session})
+    to_participant(session, participant, goodbye, close=True)
+    participant_left(session)
+
+
+def to_participant(session, participant, html, close=False):
+    """After the commit, send `html` to one participant's phone alone (its socket's own group);
+    `close`: then close that socket for good."""
+    message = {"type": "live.close" if close else "live.html", "html": html}
+    group = session.group(f"participant-{participant.pk}")
+
+    def send_it():
+        try:
+            async_to_sync(send_message)(group, message)
+        except Exception:  # noqa: BLE001 - as in send(): the data is committed
+            logger.warning("Live update to %s not sent", group, exc_info=True)
+
+    transaction.on_commit(send_it)
+
+
+@after_commit
+def participant_left(session):
+    to_phones(session, "phone-turn", "phone-card")
+    to_room(session, "room-people", "room-turn", "room-answers")
+    to_host(session, "host-controls", "host-people", "host-answers")
 
 
 @after_commit

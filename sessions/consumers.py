@@ -53,6 +53,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     audience = ""
     participant = None
     counted = ()  # whom this socket counts against (sessions/presence.py)
+    said_goodbye = False
 
     async def connect(self):
         self.group = None
@@ -72,9 +73,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.group = session.group(self.audience)
         # Join before reading the state: an event in between arrives twice, never not at all.
         try:
-            await asyncio.wait_for(
-                self.channel_layer.group_add(self.group, self.channel_name), SEND_TIMEOUT
-            )
+            for group in self.groups_to_join():
+                await asyncio.wait_for(
+                    self.channel_layer.group_add(group, self.channel_name), SEND_TIMEOUT
+                )
         except Exception:  # noqa: BLE001 - Redis down: refuse, the page retries and says so
             logger.warning("Live socket refused: channel layer unreachable", exc_info=True)
             self.group = None
@@ -90,9 +92,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         presence.leave(self, self.counted)
         if self.group:
             try:
-                await asyncio.wait_for(
-                    self.channel_layer.group_discard(self.group, self.channel_name), SEND_TIMEOUT
-                )
+                for group in self.groups_to_join():
+                    await asyncio.wait_for(
+                        self.channel_layer.group_discard(group, self.channel_name), SEND_TIMEOUT
+                    )
             except Exception:  # noqa: BLE001 - Redis down: its group memberships expire anyway
                 logger.warning("Live socket left its group uncleanly", exc_info=True)
 
@@ -113,7 +116,18 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
 
     async def live_html(self, event):
-        await self.send(text_data=event["html"])
+        if not self.said_goodbye:
+            await self.send(text_data=event["html"])
+
+    async def live_close(self, event):
+        """Said goodbye to (a removed participant): the page is told why, then closed with a
+        code the pages do not reconnect after; what the groups send meanwhile is dropped."""
+        await self.live_html(event)
+        self.said_goodbye = True
+        await self.close(code=4403)
+
+    def groups_to_join(self):
+        return [self.group]
 
     def session_pk(self):
         return self.scope["url_route"]["kwargs"].get("pk")
@@ -148,6 +162,10 @@ class PhoneConsumer(LiveConsumer):
         code = self.scope["url_route"]["kwargs"]["code"]
         session, self.participant = access.joined_participant(self.scope.get("session"), code)
         return session if self.participant else None
+
+    def groups_to_join(self):
+        # Its own group too, for what is said to this participant alone (being removed).
+        return [self.group, self.session.group(f"participant-{self.participant.pk}")]
 
     def current_state(self):
         session = LiveSession.objects.live().get(pk=self.session.pk)

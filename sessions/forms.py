@@ -77,6 +77,24 @@ class JoinForm(forms.Form):
         return name
 
 
+class RenameForm(JoinForm):
+    """A new name for someone in the session, given by the facilitator: a join's rules, and a
+    name is needed (nobody is renamed to no one)."""
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, session=session, **kwargs)
+        field = self.fields["display_name"]
+        field.label = _("New name")
+        field.help_text = ""
+        field.widget.attrs["required"] = True
+
+    def clean_display_name(self):
+        name = super().clean_display_name()
+        if not name:
+            raise forms.ValidationError(_("Type the new name."))
+        return name
+
+
 class AnswerForm(forms.ModelForm):
     class Meta:
         model = Answer

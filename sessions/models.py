@@ -39,6 +39,14 @@ class SessionEnded(Exception):
     """A change was asked of a session that has ended (perhaps a moment before)."""
 
 
+class JoiningLocked(Exception):
+    """Someone new asked to join while the facilitator has closed joining."""
+
+
+class ParticipantRemoved(Exception):
+    """A browser whose participant the facilitator removed asked to join again."""
+
+
 def one_change_at_a_time(method):
     """A change to a session's state, made in a transaction with the session's row locked and
     re-read first, so that changes arriving together (two facilitator tabs, a pick and a
@@ -339,7 +347,12 @@ class LiveSession(models.Model):
             device = salted_hmac(salt, browser_secret, algorithm="sha256").hexdigest()
             again = self.participants.filter(device=device).first()
             if again is not None:
+                if again.is_removed:
+                    raise ParticipantRemoved
                 return again, False
+        # Checked here, under the session's row lock, so a join racing the lock cannot slip in.
+        if self.joining_locked:
+            raise JoiningLocked
         top = self.participants.aggregate(top=Max("turn_position"))["top"] or 0
         participant = self.participants.create(
             display_name=self._free_name(display_name),
@@ -348,6 +361,34 @@ class LiveSession(models.Model):
             device=device,
         )
         return participant, True
+
+    def people(self):
+        """Everyone taking part: the participants the facilitator has not removed."""
+        return self.participants.present()
+
+    @one_change_at_a_time
+    def lock_joining(self):
+        """Nobody new may join; whoever has joined carries on."""
+        self.joining_locked = True
+        self.save(update_fields=["joining_locked"])
+
+    @one_change_at_a_time
+    def unlock_joining(self):
+        self.joining_locked = False
+        self.save(update_fields=["joining_locked"])
+
+    @one_change_at_a_time
+    def remove(self, participant):
+        """Take `participant` out of the session: out of every list, count and the turn order
+        (the turn moves on if it was theirs). Their answers stay on record for the facilitator.
+        False if they were already removed."""
+        if not self.people().filter(pk=participant.pk).update(removed_at=timezone.now()):
+            return False
+        participant.refresh_from_db()
+        if self.current_turn_id == participant.pk and self.pass_turn() is None:
+            self.current_turn = None
+            self.save(update_fields=["current_turn"])
+        return True
 
     def _free_name(self, wanted, exclude=None):
         """`wanted` as a name nobody else in the session has: "Ana", else "Ana 2", "Ana 3"…;
@@ -392,9 +433,7 @@ class LiveSession(models.Model):
         return not self.card_turned_this_turn
 
     def _waiting_this_round(self):
-        return self.participants.filter(last_turn_round__lt=self.round_number).order_by(
-            "turn_position"
-        )
+        return self.people().filter(last_turn_round__lt=self.round_number).order_by("turn_position")
 
     def _next_in_order(self):
         """Who is next going around the room, and whether that starts a new round."""
@@ -406,7 +445,7 @@ class LiveSession(models.Model):
             following = waiting.first()
         if following is not None:
             return following, False
-        return self.participants.order_by("turn_position").first(), True
+        return self.people().order_by("turn_position").first(), True
 
     @one_change_at_a_time
     def pass_turn(self):
@@ -436,11 +475,11 @@ class LiveSession(models.Model):
         """Anyone who has not had a turn this round, by chance; then a new round."""
         waiting = list(self._waiting_this_round().exclude(pk=self.current_turn_id))
         if not waiting:
-            if not self.participants.exists():
+            if not self.people().exists():
                 return None
             self.round_number += 1
             waiting = list(self._waiting_this_round().exclude(pk=self.current_turn_id))
-            waiting = waiting or list(self.participants.all())
+            waiting = waiting or list(self.people())
         return self._give_turn(secrets.choice(waiting))
 
 
@@ -485,9 +524,17 @@ class SessionCard(models.Model):
         """Answers the room may see: not private, not hidden, and once answers are shown."""
         if not self.answers_reach_room():
             return Answer.objects.none()
-        visible = self.answers.filter(is_private=False, is_hidden=False)
+        visible = self.answers.filter(
+            is_private=False, is_hidden=False, participant__removed_at__isnull=True
+        )
         # Newest first: on a projector nobody scrolls, so the latest answers stay in view.
         return visible.select_related("participant").order_by("-created_at")
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def present(self):
+        """Not removed by the facilitator: whoever is listed, counted and given turns."""
+        return self.filter(removed_at__isnull=True)
 
 
 class Participant(models.Model):
@@ -501,6 +548,8 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["turn_position"]
@@ -517,6 +566,10 @@ class Participant(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def is_removed(self):
+        return self.removed_at is not None
 
 
 class Answer(models.Model):

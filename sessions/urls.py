@@ -30,6 +30,21 @@ urlpatterns = [
         views.answer_moderate,
         name="answer-moderate",
     ),
+    path(
+        "live/<int:pk>/people/<int:participant_id>/",
+        views.participant_detail,
+        name="participant-detail",
+    ),
+    path(
+        "live/<int:pk>/people/<int:participant_id>/rename/",
+        views.participant_rename,
+        name="participant-rename",
+    ),
+    path(
+        "live/<int:pk>/people/<int:participant_id>/remove/",
+        views.participant_remove,
+        name="participant-remove",
+    ),
     path("join/", views.join_code, name="join-code"),
     path("join/<joincode:code>/", views.join, name="join"),
     path("join/<joincode:code>/answer/", views.phone_answer, name="answer"),

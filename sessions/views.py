@@ -10,7 +10,9 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -29,6 +31,7 @@ from cxworkshop.ratelimits import (
 from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.access import (
+    REMOVED,
     grant_room,
     hosted_session,
     participant_for,
@@ -36,9 +39,17 @@ from sessions.access import (
     remember,
     room_screen_session,
     session_by_code,
+    was_removed,
 )
-from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
-from sessions.models import Answer, LiveSession, SessionEnded, normalize_join_code
+from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, RenameForm, StartSessionForm
+from sessions.models import (
+    Answer,
+    JoiningLocked,
+    LiveSession,
+    ParticipantRemoved,
+    SessionEnded,
+    normalize_join_code,
+)
 
 # Facilitator
 
@@ -92,6 +103,8 @@ COMMANDS = {
     "turn-next": ("pass_turn", broadcast.turn_passed),
     "turn-skip": ("skip_turn", broadcast.turn_passed),
     "turn-random": ("random_turn", broadcast.turn_passed),
+    "lock-joining": ("lock_joining", broadcast.joining_changed),
+    "unlock-joining": ("unlock_joining", broadcast.joining_changed),
     "end": ("end", broadcast.session_ended),
 }
 
@@ -143,6 +156,79 @@ def answer_moderate(request, pk, answer_id, action):
     if request.htmx:
         return render(request, "sessions/console.html#host-state", screens.host_context(session))
     return redirect(session)
+
+
+# People: one person's controls open in a panel of the console (without JavaScript, the
+# console page with that panel), so the list of a thousand names carries no forms.
+
+
+def person_panel(request, session, person, form=None, done="", status=200):
+    form = form or RenameForm(initial={"display_name": person.display_name}, session=session)
+    context = {
+        **screens.host_context(session),
+        "person": person,
+        "rename_form": form,
+        "person_done": done,
+    }
+    if request.htmx:
+        response = render(request, "sessions/console.html#host-person", context, status=status)
+    else:
+        response = render(request, "sessions/console.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def hosted_person(request, pk, participant_id):
+    session = hosted_session(request, pk)
+    if not session.is_open:
+        raise PermissionDenied(_("This session has ended."))
+    return session, get_object_or_404(session.people(), pk=participant_id)
+
+
+@login_required
+def participant_detail(request, pk, participant_id):
+    session, person = hosted_person(request, pk, participant_id)
+    return person_panel(request, session, person)
+
+
+@require_POST
+def participant_rename(request, pk, participant_id):
+    session, person = hosted_person(request, pk, participant_id)
+    form = RenameForm(request.POST, session=session)
+    if not form.is_valid():
+        # htmx swaps only a success into the page (base.html's responseHandling).
+        return person_panel(
+            request, session, person, form=form, status=200 if request.htmx else 400
+        )
+    try:
+        with transaction.atomic():
+            name = session.rename(person, form.cleaned_data["display_name"])
+            broadcast.participant_renamed(session, person)
+    except SessionEnded:
+        return to_summary(request, session)
+    done = _("Renamed to %(name)s.") % {"name": name}
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(session)
+    return person_panel(request, session, person, done=done)
+
+
+@require_POST
+def participant_remove(request, pk, participant_id):
+    session, person = hosted_person(request, pk, participant_id)
+    try:
+        with transaction.atomic():
+            if session.remove(person):
+                broadcast.participant_removed(session, person)
+    except SessionEnded:
+        return to_summary(request, session)
+    done = _("%(name)s was removed from the session.") % {"name": person.display_name}
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(session)
+    session.refresh_from_db()
+    context = {**screens.host_context(session), "person_done": done}
+    return render(request, "sessions/console.html#host-state", context)
 
 
 def room(request, pk):
@@ -197,6 +283,10 @@ def join(request, code):
         return refusal
     if session is None or not session.is_open:
         return no_open_session(request, code, session)
+    if was_removed(request.session, session):
+        return join_refused(request, session, REMOVED)
+    if session.joining_locked:
+        return join_refused(request, session, JOINING_LOCKED)
     form = JoinForm(request.POST or None, session=session)
     if request.method == "POST":
         if form.is_valid():
@@ -222,11 +312,24 @@ def join_as(request, code, session, display_name):
                 broadcast.participant_joined(session)
     except SessionEnded:  # as this phone was joining
         return no_open_session(request, code, session)
+    except JoiningLocked:  # perhaps a moment ago
+        return join_refused(request, session, JOINING_LOCKED)
+    except ParticipantRemoved:  # this browser, under another cookie
+        return join_refused(request, session, REMOVED)
     if created:
         JOIN_ADDRESS.count(request, session=session)
         JOIN_SESSION.count(request, session=session)
     remember(request.session, participant)
     return redirect("live_sessions:join", code=code)
+
+
+JOINING_LOCKED = gettext_lazy("Joining is closed for this session. Ask the facilitator to open it.")
+
+
+def join_refused(request, session, message):
+    """The join page without its form: joining is locked, or this browser was removed."""
+    context = {"session": session, "refused": message}
+    return render(request, "sessions/join.html", context, status=403)
 
 
 def no_open_session(request, code, session):

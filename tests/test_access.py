@@ -88,6 +88,10 @@ ACCESS = {
     "live_sessions:summary-export": row("get", "login login login 404 200 404"),
     "live_sessions:command": row("post", "403 403 403 404 302 404"),
     "live_sessions:answer-moderate": row("post", "403 403 403 404 302 404"),
+    # One participant, as the facilitator manages them (400: the empty rename form).
+    "live_sessions:participant-detail": row("get", "login login login 404 200 404"),
+    "live_sessions:participant-rename": row("post", "403 403 403 404 400 404"),
+    "live_sessions:participant-remove": row("post", "403 403 403 404 302 404"),
     "live_sessions:join-code": row("get", EVERYONE_200),
     "live_sessions:join": row("get", EVERYONE_200),
     "live_sessions:answer": row("get", "403 200 403 403 403 403"),
@@ -267,6 +271,7 @@ def url_for(name, arguments, world):
         "card_id": world.face_down.pk if name == "live_sessions:pick" else world.card.pk,
         "code": world.session.join_code,
         "answer_id": world.answer.pk,
+        "participant_id": world.participant.pk,
         "story_id": world.story.pk,
         "token": world.participant.token,
         "file_format": "md" if name == "stories:digest-download" else "csv",

@@ -69,7 +69,8 @@ document.querySelectorAll("details[data-close-on-phone]").forEach((details) => {
     const banner = document.getElementById("live-paused");
     if (banner) banner.hidden = !visible;
   };
-  document.addEventListener("htmx:wsClose", () => paused(true));
+  // 4403: the server said goodbye for good (a removed participant): nothing to wait for.
+  document.addEventListener("htmx:wsClose", (event) => paused(event.detail.event?.code !== 4403));
   document.addEventListener("htmx:wsError", () => paused(true));
   document.addEventListener("htmx:wsOpen", () => paused(false));
 })();
