@@ -209,7 +209,8 @@ def answers_changed(session):
 @after_commit
 def turn_passed(session):
     to_phones(session, "phone-turn", "phone-card")
-    to_room(session, "room-turn")
+    # In the lobby the first turn makes room for the blocks: the join panel becomes a line.
+    to_room(session, "room-state" if session.status == session.Status.LOBBY else "room-turn")
     to_host(session, "host-controls", "host-people")
 
 
