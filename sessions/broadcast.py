@@ -173,7 +173,7 @@ def to_phones(session, *parts):
 @after_commit
 @Coalesced
 def participant_joined(session):
-    to_room(session, "room-people", "room-turn")
+    to_room(session, "room-people", "room-turn", "room-answered")  # "23 of 41 answered"
     to_host(session, "host-people", "host-controls")
 
 

@@ -50,11 +50,11 @@ def note_size(text):
     """A type size for an answer on the room's wall, by its length: a long answer is set
     smaller (and across the wall) so that it fits a page whole, never cut off."""
     length = len(text)
-    if length <= 80:
+    if length <= 120:
         return "short"
-    if length <= 220:
+    if length <= 240:
         return "medium"
-    if length <= 500:
+    if length <= 480:
         return "long"
     return "longest"
 
