@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from sessions.models import LiveSession
 from tests.e2e.conftest import join
+from tests.e2e.test_deck_builder import log_in
 from tests.e2e.test_live_session import answer
 from tests.factories import CardFactory, DeckFactory, UserFactory
 from tests.live_sessions.conftest import start_session
@@ -30,7 +31,7 @@ BOXES = """(selector) => [...document.querySelectorAll(selector)]
   .map((element) => {
     const box = element.getBoundingClientRect();
     return {
-      text: element.innerText.trim(),
+      text: (element.innerText ?? element.textContent).trim(),
       inside: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
       // Nothing cut off or scrolled away inside it (where its content could be).
       whole: getComputedStyle(element).overflowY === "visible"
@@ -107,7 +108,7 @@ class HttpPhone(Phone):
         assert status == 200, status
 
 
-def walk_the_wall(room):
+def walk_the_wall(room, name):
     """Every page of the answer wall, turned by the clicker's Page Down: the notes on each page
     (whole and inside the viewport) and what the page says of the others."""
     wall = room.locator("[data-pages]")
@@ -123,6 +124,7 @@ def walk_the_wall(room):
             expect(pager).to_contain_text(f"Page {number} of {pages}")
             expect(pager).to_contain_text(f"+{40 - len(notes) - 1} more answers on the next pages")
         assert_no_scrolling(room)
+        shoot(room, f"answers-40-{name}-page-{number}")
         room.keyboard.press("PageDown")
     expect(wall).to_have_attribute("data-page", "1")  # round again
     return pages, seen
@@ -166,8 +168,7 @@ def test_a_room_of_forty_sees_every_answer_whole_page_by_page(new_page, live_app
         assert_whole_on_screen(room, "#room-progress")
         spotlight = assert_whole_on_screen(room, ".spotlight")
         assert texts[1] in spotlight[0]["text"]
-        shoot(room, f"answers-40-{name}")
-        pages, seen = walk_the_wall(room)
+        pages, seen = walk_the_wall(room, name)
         assert pages > 1
         assert sorted(seen.values()) == sorted(texts[number] for number in range(2, 41))
 
@@ -244,3 +245,70 @@ def test_present_goes_full_screen_and_has_a_visible_way_back(new_page, live_app)
     room.keyboard.press("Enter")
     expect(present).to_be_visible()
     assert not room.evaluate("Boolean(document.fullscreenElement)")
+
+
+CLOUD_ANSWERS = [
+    "Friendly staff and hot coffee",
+    "The staff remembered my name",
+    "Coffee was waiting for me",
+    "A friendly call after the delivery",
+    "Staff who listened",
+    "Fast delivery and a handwritten note",
+    "<script>alert('cloud')</script> friendly",
+]
+
+
+def test_the_w_key_turns_the_wall_into_a_word_cloud_that_fits_the_room(new_page, live_app):
+    owner = UserFactory()
+    session = start_session(owner, title="Word cloud")
+    session.reveal_next()
+    for number, text in enumerate(CLOUD_ANSWERS):
+        HttpPhone(live_app, session, f"P{number}").answer(text)
+    console = new_page()
+    log_in(console, owner)
+    console.goto(session.get_absolute_url())
+    room = open_room(new_page, session, PROJECTORS["1080p"])
+    expect(room.locator(".answer-note")).to_have_count(len(CLOUD_ANSWERS))
+
+    console.keyboard.press("w")
+    cloud = room.get_by_role("img", name="Word cloud of the answers: friendly (3), staff (3)")
+    expect(cloud).to_be_visible()
+    expect(console.get_by_role("button", name="Show the answers in the room")).to_be_visible()
+    expect(room.locator(".word-cloud text", has_text="alert")).to_have_count(1)  # a word, as text
+    shoot(console, "console-cloud-1366")
+    for name, viewport in PROJECTORS.items():
+        room.set_viewport_size(viewport)
+        words = assert_whole_on_screen(room, ".word-cloud text")
+        assert {"friendly", "staff", "coffee", "delivery"} <= {word["text"] for word in words}
+        assert_no_scrolling(room)
+        shoot(room, f"cloud-{name}")
+
+    console.keyboard.press("w")
+    expect(room.locator(".answer-note")).to_have_count(len(CLOUD_ANSWERS))
+    expect(room.locator(".word-cloud")).to_have_count(0)
+
+
+def test_without_javascript_the_room_still_shows_every_answer_on_a_page_that_scrolls(
+    browser, live_app
+):
+    session = start_session(UserFactory())
+    session.reveal_next()
+    texts = [answer_text(number) for number in range(1, 41)]
+    for number, text in enumerate(texts, start=1):
+        HttpPhone(live_app, session, f"P{number}").answer(text)
+    context = browser.new_context(
+        java_script_enabled=False, viewport=PROJECTORS["720p"], base_url=live_app.url
+    )
+    room = context.new_page()
+    room.goto(f"/live/{session.pk}/room/?key={session.room_key}")
+    expect(room.locator(".room__answered")).to_have_text("40 of 40 answered")
+    notes = room.locator(".answer-note")
+    expect(notes).to_have_count(40)
+    for number, text in enumerate(texts):
+        note = notes.nth(number)
+        note.scroll_into_view_if_needed()
+        expect(note).to_be_in_viewport()
+        expect(note).to_contain_text(text)
+    expect(room.get_by_role("button", name="Present (full screen)")).to_be_hidden()
+    shoot(room, "answers-40-720p-without-javascript")
+    context.close()
