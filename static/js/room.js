@@ -12,6 +12,11 @@
   const pager = { page: 0, pages: 1, card: null, seconds: 10, timer: null };
 
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+  const setText = (element, text) => {
+    if (element.textContent !== text) element.textContent = text;
+  };
+  // The counts this script writes itself: changing them is no reason to lay out again.
+  const OWN = "[data-pager], [data-more-names]";
 
   // Answers: mark each note with the page it is on (whole grid rows, as many as the wall's
   // box holds), then show one page. A note is never taller than a page (CSS max-height).
@@ -58,8 +63,8 @@
     wall.dataset.pageCount = pager.pages;
     const pageLabel = indicator.querySelector("[data-pager-page]");
     const more = indicator.querySelector("[data-pager-more]");
-    pageLabel.textContent = fill(pageLabel.dataset.text, { page: pager.page + 1, pages: pager.pages });
-    more.textContent = fill(elsewhere === 1 ? more.dataset.textOne : more.dataset.textMany, { count: elsewhere });
+    setText(pageLabel, fill(pageLabel.dataset.text, { page: pager.page + 1, pages: pager.pages }));
+    setText(more, fill(elsewhere === 1 ? more.dataset.textOne : more.dataset.textMany, { count: elsewhere }));
   }
 
   function turn(step) {
@@ -91,7 +96,7 @@
     }
     const rest = Number(list.dataset.total) - shown;
     more.hidden = rest <= 0;
-    more.textContent = fill(more.dataset.moreText, { count: rest });
+    setText(more, fill(more.dataset.moreText, { count: rest }));
   }
 
   let announced = "";
@@ -119,7 +124,9 @@
   }
 
   // Live updates replace fragments (a new card resets the pages; new answers keep the page).
-  new MutationObserver(layout).observe(root, { childList: true, subtree: true });
+  new MutationObserver((changes) => {
+    if (changes.some((change) => !change.target.closest?.(OWN))) layout();
+  }).observe(root, { childList: true, subtree: true });
   window.addEventListener("resize", layout);
   document.fonts?.ready.then(layout);
   layout();
