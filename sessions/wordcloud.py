@@ -40,8 +40,9 @@ def words_of(text, skip):
     for word in WORD.findall(text.lower().replace("’", "'")):
         if word in skip:
             continue
-        for part in word.split("'") if "'" in word else [word]:
-            if len(part) > 1 and not part.isdigit() and part not in skip and part != "_":
+        for part in word.split("'"):
+            part = part.strip("_")
+            if len(part) > 1 and not part.isdigit() and part not in skip:
                 yield part
 
 
