@@ -176,7 +176,7 @@ def to_phones(session, *parts):
 @after_commit
 @Coalesced
 def participant_joined(session):
-    to_room(session, "room-people", "room-turn")
+    to_room(session, "room-people", "room-turn", "room-answered")  # "23 of 41 answered"
     to_host(session, "host-people", "host-controls")
 
 
@@ -212,7 +212,8 @@ def answers_changed(session):
 @after_commit
 def turn_passed(session):
     to_phones(session, "phone-turn", "phone-card")
-    to_room(session, "room-turn")
+    # In the lobby the first turn makes room for the blocks: the join panel becomes a line.
+    to_room(session, "room-state" if session.status == session.Status.LOBBY else "room-turn")
     to_host(session, "host-controls", "host-people")
 
 

@@ -316,6 +316,21 @@ class LiveSession(models.Model):
             self.current_card.refresh_from_db()
 
     @one_change_at_a_time
+    def show_word_cloud(self):
+        """The room shows the current card's answers as a word cloud."""
+        self._set_wall(SessionCard.Wall.CLOUD)
+
+    @one_change_at_a_time
+    def show_answer_wall(self):
+        """The room shows the current card's answers one by one (the default)."""
+        self._set_wall(SessionCard.Wall.ANSWERS)
+
+    def _set_wall(self, wall):
+        if self.current_card_id:
+            self.cards.filter(pk=self.current_card_id).update(wall=wall)
+            self.current_card.refresh_from_db()
+
+    @one_change_at_a_time
     def end(self):
         now = timezone.now()
         self.cards.filter(closed_at__isnull=True, revealed_at__isnull=False).update(closed_at=now)
@@ -514,6 +529,10 @@ class SessionCard(models.Model):
         return self.kind == "memory"
 
     @property
+    def shows_word_cloud(self):
+        return self.wall == self.Wall.CLOUD
+
+    @property
     def is_open_for_answers(self):
         return self.revealed_at is not None and self.closed_at is None
 
@@ -527,8 +546,8 @@ class SessionCard(models.Model):
         visible = self.answers.filter(
             is_private=False, is_hidden=False, participant__removed_at__isnull=True
         )
-        # Newest first: on a projector nobody scrolls, so the latest answers stay in view.
-        return visible.select_related("participant").order_by("-created_at")
+        # Oldest first: the room shows them in pages, which must not shift as answers arrive.
+        return visible.select_related("participant").order_by("created_at", "pk")
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -605,6 +624,13 @@ class Answer(models.Model):
         """Who wrote it, as records show it: a memory shared anonymously stays anonymous."""
         if self.archive_consent == self.Consent.ANONYMOUS:
             return _("Anonymous")
+        return self.participant.display_name
+
+    @property
+    def room_name(self):
+        """The name the room screen shows beside it: none for a memory shared anonymously."""
+        if self.archive_consent == self.Consent.ANONYMOUS:
+            return ""
         return self.participant.display_name
 
     @property

@@ -4,9 +4,16 @@ One function per audience. Pages, socket connects and broadcasts all use these, 
 that reconnects sees exactly what a fresh page would show.
 """
 
+import functools
+
 from django.db.models import Count, Q
 
+from sessions import wordcloud
 from sessions.models import Answer
+
+# The lobby lists at most this many names, newest first; the room screen shows as many as fit
+# and counts the rest ("+150 more").
+LOBBY_NAMES = 300
 
 
 def card_key(card):
@@ -39,20 +46,64 @@ def common_context(session):
     }
 
 
+def note_size(text):
+    """A type size for an answer on the room's wall, by its length: a long answer is set
+    smaller (and across the wall) so that it fits a page whole, never cut off."""
+    length = len(text)
+    if length <= 120:
+        return "short"
+    if length <= 240:
+        return "medium"
+    if length <= 480:
+        return "long"
+    return "longest"
+
+
+def table_size(face_down):
+    """How big the room draws the face-down blocks, so that all of them fit on the screen."""
+    if face_down <= 12:
+        return "large"
+    if face_down <= 24:
+        return "medium"
+    if face_down <= 48:
+        return "small"
+    return "tiny"
+
+
+def word_cloud(session, answers):
+    """The cloud of the answers the room may see, without the stop words of the deck's
+    language (English if the deck is gone)."""
+    language = session.deck.language if session.deck_id else "en"
+    return wordcloud.render([answer.text for answer in answers], language)
+
+
 def room_context(session):
     context = common_context(session)
     card = session.current_card
     answers = list(card.room_answers()) if card else []
+    for answer in answers:
+        answer.note_size = note_size(answer.text)
     face_down = session.face_down_cards().count()
+    present = session.participants.filter(removed_at__isnull=True)
     context.update(
         {
             "answers": [answer for answer in answers if not answer.is_spotlighted],
             "spotlight": next((answer for answer in answers if answer.is_spotlighted), None),
             "answers_waiting": bool(card and not card.answers_reach_room()),
+            # Every answer counts here, private and hidden ones too: "23 of 40 answered".
+            "answered_count": (
+                card.answers.filter(participant__removed_at__isnull=True).count() if card else 0
+            ),
+            "people_count": present.count(),
+            # Evaluated (once) only by the lobby's list of names.
+            "people": present.order_by("-joined_at", "-pk")[:LOBBY_NAMES],
             "face_down_count": face_down,
             "table": range(face_down) if session.is_spread else [],
-            # A callable: the template draws the QR code only on the lobby screen.
+            "table_size": table_size(face_down),
+            # Callables: the template draws the QR code only in the lobby, the cloud only when
+            # the card's wall is one.
             "qr_svg": session.join_qr_svg,
+            "word_cloud": functools.partial(word_cloud, session, answers),
         }
     )
     return context

@@ -100,6 +100,8 @@ COMMANDS = {
     "skip": ("skip_next", broadcast.card_revealed),
     "reshuffle": ("reshuffle", broadcast.cards_reshuffled),
     "open-answers": ("open_answers", broadcast.answers_changed),
+    "wall-cloud": ("show_word_cloud", broadcast.answers_changed),
+    "wall-answers": ("show_answer_wall", broadcast.answers_changed),
     "turn-next": ("pass_turn", broadcast.turn_passed),
     "turn-skip": ("skip_turn", broadcast.turn_passed),
     "turn-random": ("random_turn", broadcast.turn_passed),
