@@ -1,7 +1,7 @@
 """The room screen at full size in real Chromium, on a 1920×1080 and a 1280×720 projector: a
 room of 40 (three Chromium phones, the rest phones over HTTP), a lobby of 200 names and a
 table spread of 10 and of 40 blocks. Everything the room holds is on screen whole or counted
-("+12 more answers on the next pages"), never cut off unannounced, and the page never scrolls.
+("+12 more answers on the other pages"), never cut off unannounced, and the page never scrolls.
 Screenshots go to /work/shots/room/ (or CXW_SHOTS) for people to look at."""
 
 import os
@@ -122,7 +122,7 @@ def walk_the_wall(room, name):
         if pages > 1:
             pager = room.locator("[data-pager]")
             expect(pager).to_contain_text(f"Page {number} of {pages}")
-            expect(pager).to_contain_text(f"+{40 - len(notes) - 1} more answers on the next pages")
+            expect(pager).to_contain_text(f"+{40 - len(notes) - 1} more answers on the other pages")
         assert_no_scrolling(room)
         shoot(room, f"answers-40-{name}-page-{number}")
         room.keyboard.press("PageDown")
