@@ -111,7 +111,7 @@ ACCESS = {
     "stories:digest-newsletter": row("get", SIGNED_IN_200),
     "stories:digest-download": row("get", SIGNED_IN_200),
     "stories:mine": row("get", EVERYONE_200),
-    "stories:withdraw": row("post", "302 302 302 302 302 302"),
+    "stories:withdraw": row("post", "400 400 400 400 400 400"),  # 400: not confirmed
 }
 
 # Django's admin, by the kind of page. Only staff get in; a staff member sees the models they
