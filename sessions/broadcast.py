@@ -179,8 +179,9 @@ def participant_joined(session):
 
 @after_commit
 def card_revealed(session):
-    # The whole screen: the room leaves the lobby layout when the first card comes up.
-    to_phones(session, "phone-card", "phone-turn")
+    # The whole screen: the room leaves the lobby layout when the first card comes up. Phones
+    # get the new card's empty answer form with it, so the old form never shows under it.
+    to_phones(session, "phone-card", "phone-answer", "phone-turn")
     to_room(session, "room-state")
     to_host(session, "host-state")
 
@@ -218,3 +219,11 @@ def session_ended(session):
     to_phones(session, "phone-ended")
     to_room(session, "room-ended")
     to_host(session, "host-ended")
+
+
+@after_commit
+def participant_renamed(session):
+    """A participant's new name: wherever names show (the turn, the lobby, the answers)."""
+    to_phones(session, "phone-turn")
+    to_room(session, "room-people", "room-turn", "room-answers")
+    to_host(session, "host-people", "host-answers")

@@ -23,6 +23,7 @@ from cxworkshop.ratelimits import (
     JOIN_MISS,
     JOIN_MISS_ALL,
     JOIN_SESSION,
+    RENAME,
     refuse,
     too_many,
 )
@@ -37,7 +38,7 @@ from sessions.access import (
     room_screen_session,
     session_by_code,
 )
-from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
+from sessions.forms import JoinCodeForm, JoinForm, RenameForm, StartSessionForm
 from sessions.models import Answer, LiveSession, SessionEnded, normalize_join_code
 
 # Facilitator
@@ -225,8 +226,22 @@ def join_as(request, code, session, display_name):
     if created:
         JOIN_ADDRESS.count(request, session=session)
         JOIN_SESSION.count(request, session=session)
+        tell_if_name_taken(request, display_name, participant.display_name)
     remember(request.session, participant)
     return redirect("live_sessions:join", code=code)
+
+
+NAME_TAKEN = "name-taken"  # the tag of the message that opens the phone's "Change my name"
+
+
+def tell_if_name_taken(request, wanted, given):
+    if wanted and given != wanted:
+        messages.info(
+            request,
+            _("Someone here is already called %(wanted)s, so you are %(given)s.")
+            % {"wanted": wanted, "given": given},
+            extra_tags=NAME_TAKEN,
+        )
 
 
 def no_open_session(request, code, session):
@@ -243,29 +258,44 @@ def no_open_session(request, code, session):
     )
 
 
-def phone_page(request, session, participant, form=None):
+def phone_page(request, session, participant, form=None, rename_form=None):
     context = screens.phone_context(session, participant)
-    context["form"] = form or answer_form_for(session, participant)
-    return render(request, "sessions/phone.html", context)
+    context["form"] = form or screens.answer_form(session, participant)
+    context["rename_form"] = rename_form or RenameForm(session=session)
+    context["name_taken"] = rename_form is not None or any(
+        NAME_TAKEN in message.tags for message in messages.get_messages(request)
+    )
+    if not session.is_open:
+        context.update(thanks_context(request, session, participant))
+    return render(request, "sessions/phone.html", context, status=400 if rename_form else 200)
 
 
-def answer_form_for(session, participant, data=None):
-    card = session.current_card
-    if card is None or not card.is_open_for_answers or not session.is_open:
-        return None
-    answer = card.answers.filter(participant=participant).first()
-    return AnswerForm(data, instance=answer, card=card, participant=participant)
+def closed_card(request, session, participant):
+    """The 409 answer to an answer sent for a card that has closed: the words stay on the
+    phone, in the next card's empty form as a draft, or else in a box of their own."""
+    unsent = request.POST.get("text", "")
+    form = screens.answer_form(session, participant)
+    carried = bool(unsent.strip()) and form is not None and form.instance.pk is None
+    if carried:
+        form = screens.answer_form(session, participant, initial={"text": unsent})
+    context = {
+        **screens.answer_context(session, participant),
+        "form": form,
+        "closed": True,
+        "carried": carried,
+        "unsent": "" if carried else unsent,
+    }
+    return render(request, "sessions/phone.html#phone-answer", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
 def phone_answer(request, code):
     session, participant = participant_or_403(request, code)
-    form = answer_form_for(session, participant, request.POST or None)
+    form = screens.answer_form(session, participant, request.POST or None)
     context = {**screens.answer_context(session, participant), "form": form, "saved": False}
     if request.method == "POST":
-        if form is None:
-            context["closed"] = True
-            return render(request, "sessions/phone.html#phone-answer", context, status=409)
+        if form is None or form.is_for_another_card():
+            return closed_card(request, session, participant)
         fragment = ("sessions/phone.html#phone-answer", context)
         if refusal := refuse(request, ANSWER, fragment=fragment, participant=participant):
             return refusal
@@ -273,7 +303,7 @@ def phone_answer(request, code):
             with transaction.atomic():
                 form.save()
                 broadcast.answer_saved(session)
-            context["form"] = answer_form_for(session, participant)
+            context["form"] = screens.answer_form(session, participant)
             context["saved"] = True
         if not request.htmx:
             if context["saved"]:
@@ -302,10 +332,59 @@ def phone_pick(request, code, card_id):
     return redirect("live_sessions:join", code=code)
 
 
+@require_POST
+def phone_rename(request, code):
+    """The participant changes their own name (a taken name gets a number, as at joining)."""
+    session, participant = participant_or_403(request, code)
+    form = RenameForm(request.POST, session=session)
+    fragment = ("sessions/phone.html#phone-name", {"session": session, "participant": participant})
+    if refusal := refuse(request, RENAME, fragment=fragment, participant=participant):
+        return refusal
+    if not form.is_valid():
+        if request.htmx:
+            context = {**fragment[1], "rename_form": form, "name_taken": True}
+            return render(request, fragment[0], context, status=400)
+        return phone_page(request, session, participant, rename_form=form)
+    wanted = form.cleaned_data["display_name"]
+    try:
+        with transaction.atomic():
+            given = session.rename(participant, wanted)
+            broadcast.participant_renamed(session)
+    except SessionEnded:
+        raise PermissionDenied(_("This session has ended.")) from None
+    if given == wanted:
+        renamed = _("You are now %(name)s.") % {"name": given}
+    else:
+        renamed = _("Someone here is already called %(wanted)s, so you are %(given)s.") % {
+            "wanted": wanted,
+            "given": given,
+        }
+    if not request.htmx:
+        messages.success(request, renamed)
+        return redirect("live_sessions:join", code=code)
+    context = {
+        **fragment[1],
+        "rename_form": RenameForm(session=session),
+        "renamed": renamed,
+        "name_taken": given != wanted,
+    }
+    return render(request, fragment[0], context)
+
+
+def thanks_context(request, session, participant):
+    """The end of the session on a phone: the private link to the stories this participant
+    shared, if they shared any."""
+    mine = reverse("stories:mine", args=[participant.token])
+    return {
+        "session": session,
+        "participant": participant,
+        "has_shared": participant.has_shared_stories(),
+        "mine_url": request.build_absolute_uri(mine),
+    }
+
+
 def phone_thanks(request, code):
     session, participant = participant_or_403(request, code)
     return render(
-        request,
-        "sessions/phone.html#phone-thanks",
-        {"session": session, "participant": participant},
+        request, "sessions/phone.html#phone-thanks", thanks_context(request, session, participant)
     )
