@@ -181,14 +181,14 @@ def participant_joined(session):
 def card_revealed(session):
     # The whole screen: the room leaves the lobby layout when the first card comes up. Phones
     # get the new card's empty answer form with it, so the old form never shows under it.
-    to_phones(session, "phone-card", "phone-answer", "phone-turn")
+    to_phones(session, "phone-card", "phone-spread", "phone-answer", "phone-turn")
     to_room(session, "room-state")
     to_host(session, "host-state")
 
 
 @after_commit
 def cards_reshuffled(session):
-    to_phones(session, "phone-card")
+    to_phones(session, "phone-card", "phone-spread")
     to_room(session, "room-progress")
     to_host(session, "host-controls")
 
@@ -209,7 +209,7 @@ def answers_changed(session):
 
 @after_commit
 def turn_passed(session):
-    to_phones(session, "phone-turn", "phone-card")
+    to_phones(session, "phone-turn", "phone-card", "phone-spread")
     to_room(session, "room-turn")
     to_host(session, "host-controls", "host-people")
 

@@ -82,7 +82,7 @@ class RenameForm(JoinForm):
     a session that lets people join without one."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         field = self.fields["display_name"]
         field.label = _("New name")
         field.help_text = _("If someone here already has it, you get a number after it.")

@@ -226,22 +226,39 @@ def join_as(request, code, session, display_name):
     if created:
         JOIN_ADDRESS.count(request, session=session)
         JOIN_SESSION.count(request, session=session)
-        tell_if_name_taken(request, display_name, participant.display_name)
+        tell_if_name_taken(request, session, display_name, participant.display_name)
     remember(request.session, participant)
     return redirect("live_sessions:join", code=code)
 
 
-NAME_TAKEN = "name-taken"  # the tag of the message that opens the phone's "Change my name"
+NAME_TAKEN = "live_name_taken"  # in the Django session: {live session pk: what to tell}
 
 
-def tell_if_name_taken(request, wanted, given):
-    if wanted and given != wanted:
-        messages.info(
-            request,
-            _("Someone here is already called %(wanted)s, so you are %(given)s.")
-            % {"wanted": wanted, "given": given},
-            extra_tags=NAME_TAKEN,
-        )
+def name_taken(wanted, given):
+    """What the phone says when the name someone asked for was taken; None if it was not."""
+    if not wanted or given == wanted:
+        return None
+    return _("Someone here is already called %(wanted)s, so you are %(given)s.") % {
+        "wanted": wanted,
+        "given": given,
+    }
+
+
+def tell_if_name_taken(request, session, wanted, given):
+    """Said once, beside "Change my name", on the phone page the join redirects to."""
+    if message := name_taken(wanted, given):
+        told = dict(request.session.get(NAME_TAKEN, {}))
+        told[str(session.pk)] = message
+        request.session[NAME_TAKEN] = told
+
+
+def told_name_taken(request, session):
+    """What `tell_if_name_taken` left for this session's phone page, once."""
+    told = dict(request.session.get(NAME_TAKEN, {}))
+    message = told.pop(str(session.pk), None)
+    if message:
+        request.session[NAME_TAKEN] = told
+    return message
 
 
 def no_open_session(request, code, session):
@@ -262,9 +279,8 @@ def phone_page(request, session, participant, form=None, rename_form=None):
     context = screens.phone_context(session, participant)
     context["form"] = form or screens.answer_form(session, participant)
     context["rename_form"] = rename_form or RenameForm(session=session)
-    context["name_taken"] = rename_form is not None or any(
-        NAME_TAKEN in message.tags for message in messages.get_messages(request)
-    )
+    context["renamed"] = told_name_taken(request, session)
+    context["name_open"] = rename_form is not None or bool(context["renamed"])
     if not session.is_open:
         context.update(thanks_context(request, session, participant))
     return render(request, "sessions/phone.html", context, status=400 if rename_form else 200)
@@ -282,6 +298,7 @@ def closed_card(request, session, participant):
         **screens.answer_context(session, participant),
         "form": form,
         "closed": True,
+        "said": "",
         "carried": carried,
         "unsent": "" if carried else unsent,
     }
@@ -294,6 +311,7 @@ def phone_answer(request, code):
     form = screens.answer_form(session, participant, request.POST or None)
     context = {**screens.answer_context(session, participant), "form": form, "saved": False}
     if request.method == "POST":
+        context["said"] = ""  # the phone's status line: "Saved", or nothing any more
         if form is None or form.is_for_another_card():
             return closed_card(request, session, participant)
         fragment = ("sessions/phone.html#phone-answer", context)
@@ -337,12 +355,12 @@ def phone_rename(request, code):
     """The participant changes their own name (a taken name gets a number, as at joining)."""
     session, participant = participant_or_403(request, code)
     form = RenameForm(request.POST, session=session)
-    fragment = ("sessions/phone.html#phone-name", {"session": session, "participant": participant})
+    context = {"session": session, "participant": participant, "rename_form": form}
+    fragment = ("sessions/phone.html#phone-name", context)
     if refusal := refuse(request, RENAME, fragment=fragment, participant=participant):
         return refusal
     if not form.is_valid():
         if request.htmx:
-            context = {**fragment[1], "rename_form": form, "name_taken": True}
             return render(request, fragment[0], context, status=400)
         return phone_page(request, session, participant, rename_form=form)
     wanted = form.cleaned_data["display_name"]
@@ -352,22 +370,11 @@ def phone_rename(request, code):
             broadcast.participant_renamed(session)
     except SessionEnded:
         raise PermissionDenied(_("This session has ended.")) from None
-    if given == wanted:
-        renamed = _("You are now %(name)s.") % {"name": given}
-    else:
-        renamed = _("Someone here is already called %(wanted)s, so you are %(given)s.") % {
-            "wanted": wanted,
-            "given": given,
-        }
+    renamed = name_taken(wanted, given) or _("You are now %(name)s.") % {"name": given}
     if not request.htmx:
         messages.success(request, renamed)
         return redirect("live_sessions:join", code=code)
-    context = {
-        **fragment[1],
-        "rename_form": RenameForm(session=session),
-        "renamed": renamed,
-        "name_taken": given != wanted,
-    }
+    context.update(rename_form=RenameForm(session=session), renamed=renamed)
     return render(request, fragment[0], context)
 
 

@@ -1,18 +1,9 @@
 // The phone. Pushed fragments are the same for every phone: this script shows "Your turn" to
-// the right person, tells screen readers what changed, keeps what someone is typing when
-// the answer form is replaced, and fetches this participant's own form when it may differ
-// from the empty one pushed with a new card.
+// the right person, keeps what someone is typing when the answer form is replaced, and
+// fetches this participant's own form when it may differ from the empty one pushed with a
+// new card.
 (() => {
   const WORDS = "textarea, input[type=text]";
-
-  // Screen readers: one live region that is never swapped, so each change is heard once.
-  const announce = (text) => {
-    const region = document.getElementById("phone-announcer");
-    if (!region || !text) return;
-    region.textContent = "";
-    // Set after a pause, so the same words said again are heard again.
-    window.setTimeout(() => { region.textContent = text; }, 150);
-  };
 
   // What the room sees: the form's note follows "only for the facilitator" and the consent.
   const showAudience = (form) => {
@@ -86,8 +77,18 @@
   let pushedDraft = null;
   document.addEventListener("htmx:oobBeforeSwap", (event) => {
     const { target, fragment } = event.detail;
+    const incoming = fragment instanceof Element ? fragment : fragment.firstElementChild;
+    if (target.id === "phone-card" || target.id === "phone-turn") {
+      // Live regions, pushed as their insides: their data- attributes follow, and the same
+      // insides again are not swapped, so a screen reader hears each change once.
+      for (const name of Object.keys({ ...target.dataset, ...incoming.dataset })) {
+        if (name in incoming.dataset) target.dataset[name] = incoming.dataset[name];
+        else delete target.dataset[name];
+      }
+      if (target.innerHTML === incoming.innerHTML) event.detail.shouldSwap = false;
+      return;
+    }
     if (target.id !== "phone-answer") return;
-    const incoming = fragment.firstElementChild;
     if (incoming?.dataset.card === target.dataset.card) {
       event.detail.shouldSwap = false;
       return;
@@ -99,8 +100,10 @@
   // while that area shows the same card and nothing was sent from it meanwhile.
   let fetchedFor = null;
   let fetchedDraft = null;
-  const fetchOwnForm = (area) => {
+  let sameCardFetched = true;
+  const fetchOwnForm = (area, sameCard) => {
     fetchedFor = area;
+    sameCardFetched = sameCard;
     area.removeAttribute("data-fetch");
     htmx.ajax("GET", area.dataset.src, { target: area, swap: "outerHTML" });
   };
@@ -119,49 +122,38 @@
     fetchedDraft = draftOf(target);
   });
   document.addEventListener("htmx:afterSwap", (event) => {
-    const area = document.getElementById("phone-answer");
-    if (!area || event.detail.target?.id !== "phone-answer") return;
-    if (fetchedDraft) restore(area, fetchedDraft, true);
+    if (event.detail.target?.id !== "phone-answer") return;
+    if (fetchedDraft) restore(document.getElementById("phone-answer"), fetchedDraft, sameCardFetched);
     fetchedDraft = null;
-    const saved = area.querySelector("[data-announce]");
-    if (saved) announce(saved.textContent.trim());
   });
 
   let shownCard = null;
-  let myTurn = false;
-  let ended = false;
-  const sync = (quietly) => {
+  const sync = () => {
     const me = document.body.dataset.participant;
     const turn = document.getElementById("phone-turn");
-    const mine = Boolean(turn && me && turn.dataset.turnOf === me);
-    document.body.classList.toggle("is-my-turn", mine);
+    document.body.classList.toggle("is-my-turn", Boolean(turn && me && turn.dataset.turnOf === me));
     const card = document.getElementById("phone-card");
     const cardId = card?.dataset.card.split("-")[0] || "";
-    const thanks = document.querySelector(".phone__thanks");
-    if (!quietly) {
-      if (thanks && !ended) announce(thanks.dataset.announce);
-      else if (cardId && cardId !== shownCard) announce(card.dataset.announce);
-      if (mine && !myTurn) announce(turn.querySelector(".your-turn")?.textContent.trim());
-    }
+    const said = document.getElementById("phone-said");
+    if (said && shownCard !== null && cardId !== shownCard) said.textContent = ""; // "Saved": of the last card
     shownCard = cardId;
-    myTurn = mine;
-    ended = Boolean(thanks);
 
     const area = document.getElementById("phone-answer");
     if (!card || !area) return;
-    if (area.dataset.card !== card.dataset.card || area.hasAttribute("data-fetch")) {
-      // The card changed without its form (a reconnect), or this phone may have answered it.
-      area.dataset.card = card.dataset.card;
-      fetchOwnForm(area);
+    if (area.hasAttribute("data-fetch")) {
+      fetchOwnForm(area, true); // someone answered this card: perhaps this phone, earlier
+    } else if (area.dataset.card !== card.dataset.card) {
+      area.dataset.card = card.dataset.card; // a card that came without its form
+      fetchOwnForm(area, false);
     }
   };
   document.addEventListener("htmx:wsAfterMessage", () => {
     if (pushedDraft) restore(document.getElementById("phone-answer"), pushedDraft, false);
     pushedDraft = null;
-    sync(false);
+    sync();
   });
   document.addEventListener("DOMContentLoaded", () => {
-    sync(true);
+    sync();
     document.querySelectorAll(".answer-form").forEach(showAudience);
   });
 })();

@@ -257,14 +257,26 @@ def test_the_waiting_screens_say_what_happens_and_what_comes_next(phone, facilit
     assert 'class="answer-form"' not in html
 
 
-def test_what_changes_is_announced_by_one_region_that_is_never_swapped(phone, live_session):
+def test_live_regions_are_never_swapped_themselves_so_each_change_is_heard_once(
+    phone, live_session
+):
+    from sessions import broadcast, screens
+
     live_session.reveal_next()
-    html = page_of(phone(live_session), live_session)
-    assert html.count("aria-live") == 2  # the announcer, and the form's note on the room
-    assert '<p id="phone-announcer" class="visually-hidden" aria-live="polite"' in html
-    assert f'data-announce="New card, 1 of 3: {PROMPTS[0]}"' in html
-    state = html[html.index('id="phone-state"') :]
-    assert 'id="phone-announcer"' not in state  # not inside anything a push replaces
+    ana = phone(live_session)
+    html = page_of(ana, live_session)
+    for region in ["phone-card", "phone-turn"]:  # pushed as their insides
+        assert re.search(rf'id="{region}"[^>]*hx-swap-oob="innerHTML" aria-live="polite"', html)
+    assert '<p id="phone-said" class="message phone__said" role="status"></p>' in html
+    pushed = broadcast.render_parts(
+        broadcast.PHONE, ["phone-spread", "phone-answer"], screens.phone_context(live_session)
+    )
+    assert 'role="status"' not in pushed
+    response = ana.post(answer_url(live_session), {"text": "Hi"}, headers=HTMX)
+    assert (
+        '<p hx-swap-oob="innerHTML:#phone-said">Saved. You can still change it until the next '
+        "card.</p>" in response.content.decode()
+    )
 
 
 # At the end
