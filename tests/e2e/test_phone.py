@@ -255,11 +255,15 @@ def test_at_the_end_only_someone_who_shared_gets_the_link_and_can_copy_it(new_pa
 
     mine = new_page(viewport=PHONE)
     mine.goto(link.input_value())
-    mine.get_by_role("button", name="Withdraw this story").click()  # not ticked: the browser asks
-    expect(mine.get_by_text("The hotel that mailed back")).to_be_visible()
     screenshot(mine, "mine-390")
+    mine.get_by_role("button", name="Withdraw this story").click()  # not ticked
+    expect(mine.get_by_role("alert")).to_contain_text("Nothing was withdrawn")
+    expect(mine.get_by_text("The hotel that mailed back")).to_be_visible()
+    expect(mine.get_by_label("I understand this cannot be undone")).to_be_focused()
+    screenshot(mine, "mine-refused-390")
     mine.set_viewport_size({"width": 1366, "height": 900})
-    screenshot(mine, "mine-1366")
+    screenshot(mine, "mine-refused-1366")
     mine.get_by_label("I understand this cannot be undone").check()
     mine.get_by_role("button", name="Withdraw this story").click()
     expect(mine.get_by_text("Your story is withdrawn")).to_be_visible()
+    screenshot(mine, "mine-withdrawn-1366")
