@@ -118,6 +118,23 @@ async def test_a_new_card_reaches_the_phone_with_its_empty_form_in_the_same_fram
     await socket.disconnect()
 
 
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_reconnecting_phone_gets_its_own_answer_form_with_the_card(facilitator):
+    from tests.live_sessions.test_sockets import command, connect, joined, logged_in, post
+
+    session = await sync_to_async(start_session)(facilitator)
+    await post(await logged_in(facilitator), command(session, "next"))
+    ana = await joined(session, "Ana")
+    await post(ana, answer_url(session), {"text": "Said before the network dropped"})
+    socket, _ = await connect(f"/ws/join/{session.join_code}/", ana)
+    state = await socket.receive_from()
+    card_keys = re.findall(r'id="phone-(?:card|answer)"[^>]*data-card="([^"]*)"', state)
+    assert len(card_keys) == 2 and card_keys[0] == card_keys[1]
+    assert "Update my answer" in state and "Said before the network dropped" in state
+    await socket.disconnect()
+
+
 # A name that was taken
 
 
@@ -161,6 +178,11 @@ def test_a_new_name_follows_the_joining_rules_and_a_refused_one_changes_nothing(
         assert response.status_code == 400
         assert message in response.content.decode()
     assert Participant.objects.get().display_name == "Ana"
+    open_to_all = start_session(live_session.facilitator, anonymous_allowed=True)
+    guest = phone(open_to_all, "")
+    response = guest.post(rename_url(open_to_all), {"display_name": " "}, headers=HTMX)
+    assert response.status_code == 400
+    assert "Type the name you want the room to see." in response.content.decode()
 
 
 def test_changing_names_is_rate_limited(phone, live_session, settings):
