@@ -267,10 +267,11 @@ def test_the_waiting_screens_say_what_happens_and_what_comes_next(phone, facilit
     )
     spread = start_session(facilitator, mode="spread")
     ben, cy = phone(spread, "Ben"), phone(spread, "Cy")
+    assert "No block is turned over yet" in page_of(cy, spread)
     spread.pass_turn()
     cy_page = page_of(cy, spread)
     assert "Ben is picking a block." in cy_page
-    assert "Waiting for the first block to be turned over" in cy_page
+    assert "No block is turned over yet: the person whose turn it is picks one" in cy_page
     assert "Your turn! Pick a block below." in page_of(ben, spread)
     reveal.reveal_next()
     reveal.cards.filter(pk=reveal.current_card_id).update(closed_at=timezone.now())
