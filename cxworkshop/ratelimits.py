@@ -150,6 +150,12 @@ ANSWER = Limit(
     "ANSWER_RATE",
     _("That was a lot of answers at once. Wait a minute."),
 )
+RENAME = Limit(
+    "rename",
+    of_participant,
+    "RENAME_RATE",
+    _("That was a lot of new names at once. Wait a few minutes, then try again."),
+)
 
 # Accounts. A known device (accounts/devices.py) passes the per-address and per-account log-in
 # limits, up to its own count of wrong passwords: guessing from anywhere else cannot lock the

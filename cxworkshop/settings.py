@@ -283,6 +283,7 @@ JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
 # machine ten times over (README, "Security": the arithmetic).
 JOIN_MISS_ALL_RATE = os.environ.get("CXW_JOIN_MISS_ALL_RATE", "600/10m")
 ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
+RENAME_RATE = os.environ.get("CXW_RENAME_RATE", "10/10m")
 # If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True

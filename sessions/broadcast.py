@@ -182,15 +182,16 @@ def participant_joined(session):
 
 @after_commit
 def card_revealed(session):
-    # The whole screen: the room leaves the lobby layout when the first card comes up.
-    to_phones(session, "phone-card", "phone-turn")
+    # The whole screen: the room leaves the lobby layout when the first card comes up. Phones
+    # get the new card's empty answer form with it, so the old form never shows under it.
+    to_phones(session, "phone-card", "phone-spread", "phone-answer", "phone-turn")
     to_room(session, "room-state")
     to_host(session, "host-state")
 
 
 @after_commit
 def cards_reshuffled(session):
-    to_phones(session, "phone-card")
+    to_phones(session, "phone-card", "phone-spread")
     to_room(session, "room-progress")
     to_host(session, "host-controls")
 
@@ -211,7 +212,7 @@ def answers_changed(session):
 
 @after_commit
 def turn_passed(session):
-    to_phones(session, "phone-turn", "phone-card")
+    to_phones(session, "phone-turn", "phone-card", "phone-spread")
     # In the lobby the first turn makes room for the blocks: the join panel becomes a line.
     to_room(session, "room-state" if session.status == session.Status.LOBBY else "room-turn")
     to_host(session, "host-controls", "host-people")

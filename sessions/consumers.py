@@ -170,6 +170,11 @@ class PhoneConsumer(LiveConsumer):
     def current_state(self):
         session = LiveSession.objects.live().get(pk=self.session.pk)
         context = screens.phone_context(session, self.participant)
-        # Not the answer form: a reconnect must never wipe what someone is typing.
-        parts = ["phone-ended"] if not session.is_open else ["phone-turn", "phone-card"]
+        # The answer form too, this participant's own: the phone keeps the one it has while
+        # the card is the same (static/js/phone.js), so a reconnect never wipes what someone
+        # is typing, and a card that changed meanwhile never shows under the old card's form.
+        context["form"] = screens.answer_form(session, self.participant)
+        parts = ["phone-turn", "phone-card", "phone-spread", "phone-answer"]
+        if not session.is_open:
+            parts = ["phone-ended"]
         return render_parts("sessions/phone.html", parts, context)

@@ -78,24 +78,28 @@ class JoinForm(forms.Form):
 
 
 class RenameForm(JoinForm):
-    """A new name for someone in the session, given by the facilitator: a join's rules, and a
-    name is needed (nobody is renamed to no one)."""
+    """A participant's new name, by the same rules as joining; a name is needed here, even in
+    a session that lets people join without one."""
 
-    def __init__(self, *args, session, **kwargs):
-        super().__init__(*args, session=session, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
         field = self.fields["display_name"]
         field.label = _("New name")
-        field.help_text = ""
+        field.help_text = _("If someone here already has it, you get a number after it.")
         field.widget.attrs["required"] = True
 
     def clean_display_name(self):
         name = super().clean_display_name()
         if not name:
-            raise forms.ValidationError(_("Type the new name."))
+            raise forms.ValidationError(_("Type the name you want the room to see."))
         return name
 
 
 class AnswerForm(forms.ModelForm):
+    # Which card the phone showed when this was written: an answer sent just as the
+    # facilitator moved on is refused ("This card is closed"), never saved on the new card.
+    card = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Answer
         fields = ["text", "is_private", "valence", "share_with", "archive_consent"]
@@ -118,6 +122,7 @@ class AnswerForm(forms.ModelForm):
         super().__init__(*args, label_suffix="", **kwargs)
         self.card = card
         self.participant = participant
+        self.fields["card"].initial = card.pk
         if card.is_memory:
             self.fields["text"].label = _("Your memory")
             self.fields["valence"].choices = Valence.choices
@@ -132,6 +137,44 @@ class AnswerForm(forms.ModelForm):
         else:
             for name in ["valence", "share_with", "archive_consent"]:
                 del self.fields[name]
+
+    def is_for_another_card(self):
+        """True when the phone sent this for a card other than this form's (the one now up).
+        A post that names no card (an older page) is for the card now up."""
+        sent = self.data.get("card", "")
+        return bool(sent) and sent != str(self.card.pk)
+
+    def audience_notes(self):
+        """What the room and the archive get of this answer, for each choice the form offers
+        (the phone shows the one that matches the form, and changes it as the person does)."""
+        if not self.card.is_memory:
+            return {
+                "private": _("Only the facilitator sees your answer."),
+                "room": _("The room sees your answer with your name."),
+            }
+        return {
+            "private": _("Only the facilitator sees your memory; nothing goes to the archive."),
+            "room": _("The room sees your memory with your name; nothing goes to the archive."),
+            "named": _(
+                "The room sees your memory with your name; the archive keeps it with your name."
+            ),
+            "anonymous": _(
+                "The room sees your memory without your name; the archive keeps it without a name."
+            ),
+        }
+
+    def audience(self):
+        """The key of `audience_notes` for the form as it stands (sent, saved or new)."""
+        if self["is_private"].value():
+            return "private"
+        if "archive_consent" in self.fields:
+            consent = self["archive_consent"].value()
+            if consent in (Answer.Consent.NAMED, Answer.Consent.ANONYMOUS):
+                return consent
+        return "room"
+
+    def audience_note(self):
+        return self.audience_notes()[self.audience()]
 
     def clean_archive_consent(self):
         return self.cleaned_data.get("archive_consent") or Answer.Consent.NONE

@@ -590,6 +590,12 @@ class Participant(models.Model):
     def is_removed(self):
         return self.removed_at is not None
 
+    def has_shared_stories(self):
+        """Whether any of their answers went to the story archive (and was not withdrawn):
+        only then does their phone offer the private link to them at the end."""
+        shared = [Consent.NAMED, Consent.ANONYMOUS]
+        return self.answers.filter(archive_consent__in=shared).exists()
+
 
 class Answer(models.Model):
     # What may become of a memory is the archive's rule (stories.sharing).

@@ -9,6 +9,7 @@ import functools
 from django.db.models import Count, Q
 
 from sessions import wordcloud
+from sessions.forms import AnswerForm
 from sessions.models import Answer
 
 # The lobby lists at most this many names, newest first; the room screen shows as many as fit
@@ -131,14 +132,33 @@ def host_context(session):
     return context
 
 
+def answer_form(session, participant=None, data=None, initial=None):
+    """The answer form of the card now up, or None when it takes no answers.
+
+    Without a participant: the empty form pushed to every phone with a new card, so the old
+    card's form goes in the same swap as the old card. A phone whose participant may already
+    have answered this card (someone has) then fetches its own.
+    """
+    card = session.current_card
+    if card is None or not card.is_open_for_answers or not session.is_open:
+        return None
+    answer = card.answers.filter(participant=participant).first() if participant else None
+    return AnswerForm(data, instance=answer, initial=initial, card=card, participant=participant)
+
+
 def phone_context(session, participant=None):
     context = common_context(session)
+    card = session.current_card
     context.update(
         {
             "participant": participant,
             "face_down_cards": list(session.face_down_cards()) if session.is_spread else [],
         }
     )
+    if participant is None:  # pushed to every phone
+        context["form"] = answer_form(session)
+        context["pushed"] = True
+        context["card_has_answers"] = bool(card and card.answers.exists())
     return context
 
 

@@ -50,4 +50,5 @@ urlpatterns = [
     path("join/<joincode:code>/answer/", views.phone_answer, name="answer"),
     path("join/<joincode:code>/pick/<int:card_id>/", views.phone_pick, name="pick"),
     path("join/<joincode:code>/thanks/", views.phone_thanks, name="thanks"),
+    path("join/<joincode:code>/name/", views.phone_rename, name="rename"),
 ]

@@ -25,6 +25,7 @@ from cxworkshop.ratelimits import (
     JOIN_MISS,
     JOIN_MISS_ALL,
     JOIN_SESSION,
+    RENAME,
     refuse,
     too_many,
 )
@@ -41,7 +42,7 @@ from sessions.access import (
     session_by_code,
     was_removed,
 )
-from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, RenameForm, StartSessionForm
+from sessions.forms import JoinCodeForm, JoinForm, RenameForm, StartSessionForm
 from sessions.models import (
     Answer,
     JoiningLocked,
@@ -321,6 +322,7 @@ def join_as(request, code, session, display_name):
     if created:
         JOIN_ADDRESS.count(request, session=session)
         JOIN_SESSION.count(request, session=session)
+        tell_if_name_taken(request, session, display_name, participant.display_name)
     remember(request.session, participant)
     return redirect("live_sessions:join", code=code)
 
@@ -332,6 +334,36 @@ def join_refused(request, session, message):
     """The join page without its form: joining is locked, or this browser was removed."""
     context = {"session": session, "refused": message}
     return render(request, "sessions/join.html", context, status=403)
+
+
+NAME_TAKEN = "live_name_taken"  # in the Django session: {live session pk: what to tell}
+
+
+def name_taken(wanted, given):
+    """What the phone says when the name someone asked for was taken; None if it was not."""
+    if not wanted or given == wanted:
+        return None
+    return _("Someone here is already called %(wanted)s, so you are %(given)s.") % {
+        "wanted": wanted,
+        "given": given,
+    }
+
+
+def tell_if_name_taken(request, session, wanted, given):
+    """Said once, beside "Change my name", on the phone page the join redirects to."""
+    if message := name_taken(wanted, given):
+        told = dict(request.session.get(NAME_TAKEN, {}))
+        told[str(session.pk)] = message
+        request.session[NAME_TAKEN] = told
+
+
+def told_name_taken(request, session):
+    """What `tell_if_name_taken` left for this session's phone page, once."""
+    told = dict(request.session.get(NAME_TAKEN, {}))
+    message = told.pop(str(session.pk), None)
+    if message:
+        request.session[NAME_TAKEN] = told
+    return message
 
 
 def no_open_session(request, code, session):
@@ -348,29 +380,45 @@ def no_open_session(request, code, session):
     )
 
 
-def phone_page(request, session, participant, form=None):
+def phone_page(request, session, participant, form=None, rename_form=None):
     context = screens.phone_context(session, participant)
-    context["form"] = form or answer_form_for(session, participant)
-    return render(request, "sessions/phone.html", context)
+    context["form"] = form or screens.answer_form(session, participant)
+    context["rename_form"] = rename_form or RenameForm(session=session)
+    context["renamed"] = told_name_taken(request, session)
+    context["name_open"] = rename_form is not None or bool(context["renamed"])
+    if not session.is_open:
+        context.update(thanks_context(request, session, participant))
+    return render(request, "sessions/phone.html", context, status=400 if rename_form else 200)
 
 
-def answer_form_for(session, participant, data=None):
-    card = session.current_card
-    if card is None or not card.is_open_for_answers or not session.is_open:
-        return None
-    answer = card.answers.filter(participant=participant).first()
-    return AnswerForm(data, instance=answer, card=card, participant=participant)
+def closed_card(request, session, participant):
+    """The 409 answer to an answer sent for a card that has closed: the words stay on the
+    phone, in the next card's empty form as a draft, or else in a box of their own."""
+    unsent = request.POST.get("text", "")
+    form = screens.answer_form(session, participant)
+    carried = bool(unsent.strip()) and form is not None and form.instance.pk is None
+    if carried:
+        form = screens.answer_form(session, participant, initial={"text": unsent})
+    context = {
+        **screens.answer_context(session, participant),
+        "form": form,
+        "closed": True,
+        "said": "",
+        "carried": carried,
+        "unsent": "" if carried else unsent,
+    }
+    return render(request, "sessions/phone.html#phone-answer", context, status=409)
 
 
 @require_http_methods(["GET", "POST"])
 def phone_answer(request, code):
     session, participant = participant_or_403(request, code)
-    form = answer_form_for(session, participant, request.POST or None)
+    form = screens.answer_form(session, participant, request.POST or None)
     context = {**screens.answer_context(session, participant), "form": form, "saved": False}
     if request.method == "POST":
-        if form is None:
-            context["closed"] = True
-            return render(request, "sessions/phone.html#phone-answer", context, status=409)
+        context["said"] = ""  # the phone's status line: "Saved", or nothing any more
+        if form is None or form.is_for_another_card():
+            return closed_card(request, session, participant)
         fragment = ("sessions/phone.html#phone-answer", context)
         if refusal := refuse(request, ANSWER, fragment=fragment, participant=participant):
             return refusal
@@ -378,7 +426,7 @@ def phone_answer(request, code):
             with transaction.atomic():
                 form.save()
                 broadcast.answer_saved(session)
-            context["form"] = answer_form_for(session, participant)
+            context["form"] = screens.answer_form(session, participant)
             context["saved"] = True
         if not request.htmx:
             if context["saved"]:
@@ -407,10 +455,48 @@ def phone_pick(request, code, card_id):
     return redirect("live_sessions:join", code=code)
 
 
+@require_POST
+def phone_rename(request, code):
+    """The participant changes their own name (a taken name gets a number, as at joining)."""
+    session, participant = participant_or_403(request, code)
+    form = RenameForm(request.POST, session=session)
+    context = {"session": session, "participant": participant, "rename_form": form}
+    fragment = ("sessions/phone.html#phone-name", context)
+    if refusal := refuse(request, RENAME, fragment=fragment, participant=participant):
+        return refusal
+    if not form.is_valid():
+        if request.htmx:  # htmx swaps 2xx only (base.html): the messages go in the form
+            return render(request, fragment[0], context)
+        return phone_page(request, session, participant, rename_form=form)
+    wanted = form.cleaned_data["display_name"]
+    try:
+        with transaction.atomic():
+            given = session.rename(participant, wanted)
+            broadcast.participant_renamed(session, participant)
+    except SessionEnded:
+        raise PermissionDenied(_("This session has ended.")) from None
+    renamed = name_taken(wanted, given) or _("You are now %(name)s.") % {"name": given}
+    if not request.htmx:
+        messages.success(request, renamed)
+        return redirect("live_sessions:join", code=code)
+    context.update(rename_form=RenameForm(session=session), renamed=renamed)
+    return render(request, fragment[0], context)
+
+
+def thanks_context(request, session, participant):
+    """The end of the session on a phone: the private link to the stories this participant
+    shared, if they shared any."""
+    mine = reverse("stories:mine", args=[participant.token])
+    return {
+        "session": session,
+        "participant": participant,
+        "has_shared": participant.has_shared_stories(),
+        "mine_url": request.build_absolute_uri(mine),
+    }
+
+
 def phone_thanks(request, code):
     session, participant = participant_or_403(request, code)
     return render(
-        request,
-        "sessions/phone.html#phone-thanks",
-        {"session": session, "participant": participant},
+        request, "sessions/phone.html#phone-thanks", thanks_context(request, session, participant)
     )

@@ -211,3 +211,17 @@ class DigestForm(forms.ModelForm):
             except (TypeError, ValueError):
                 continue
         return chosen
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing a story erases its words for good, so the author says they understand."""
+
+    understood = forms.BooleanField(
+        label=_("I understand this cannot be undone"),
+        error_messages={
+            "required": _(
+                "Nothing was withdrawn: tick “I understand this cannot be undone” first. "
+                "Withdrawing deletes your story for good."
+            )
+        },
+    )

@@ -19,7 +19,7 @@ from stories import digest as digest_formats
 from stories import export, sharing
 from stories import insights as insights_data
 from stories.facets import facets
-from stories.forms import ArchiveFilterForm, DigestForm, StoryCurationForm
+from stories.forms import ArchiveFilterForm, DigestForm, StoryCurationForm, WithdrawForm
 from stories.models import Digest, Story
 
 PAGE_SIZE = 20
@@ -248,20 +248,28 @@ def digest_delete(request, pk):
 # A participant's own stories
 
 
-def mine(request, token):
+def mine(request, token, refused=None):
     """A participant's stories, by their private link. The link outlives the session: the
-    stories carry it, so deleting the session or its facilitator takes no one's say away."""
+    stories carry it, so deleting the session or its facilitator takes no one's say away.
+    `refused`: the withdrawal form that was sent without its confirmation, and its story."""
     stories = Story.objects.filter(author_token=token).order_by("created_at", "pk")
     participant = Participant.objects.filter(token=token).select_related("session").first()
     if participant is None and not stories:
         raise Http404
     context = {"participant": participant, "stories": stories, "token": token}
-    return render(request, "stories/mine.html", context)
+    if refused:
+        context["refused_story"], context["refused_form"] = refused
+    return render(request, "stories/mine.html", context, status=400 if refused else 200)
 
 
 @require_POST
 def withdraw(request, token, story_id):
+    """Withdraw a story, once its author has ticked that they understand it cannot be undone
+    (without it: the page again, saying so beside that story, and nothing changed)."""
     story = get_object_or_404(Story, pk=story_id, author_token=token)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return mine(request, token, refused=(story.pk, form))
     sharing.withdraw(story)
     messages.success(request, _("Your story is withdrawn: its text is deleted from the archive."))
     return redirect("stories:mine", token=token)

@@ -97,6 +97,7 @@ ACCESS = {
     "live_sessions:answer": row("get", "403 200 403 403 403 403"),
     "live_sessions:pick": row("post", "403 302 403 403 403 403"),
     "live_sessions:thanks": row("get", "403 200 403 403 403 403"),
+    "live_sessions:rename": row("post", "403 400 403 403 403 403"),  # 400: no name sent
     # Stories: the archive is the organisation's, for everyone signed in; changing a story is
     # for its session's facilitator and staff; a participant's own page opens by its secret
     # link alone (whoever holds the link is the participant, as on the phone).
@@ -115,7 +116,7 @@ ACCESS = {
     "stories:digest-newsletter": row("get", SIGNED_IN_200),
     "stories:digest-download": row("get", SIGNED_IN_200),
     "stories:mine": row("get", EVERYONE_200),
-    "stories:withdraw": row("post", "302 302 302 302 302 302"),
+    "stories:withdraw": row("post", "400 400 400 400 400 400"),  # 400: not confirmed
 }
 
 # Django's admin, by the kind of page. Only staff get in; a staff member sees the models they

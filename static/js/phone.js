@@ -1,21 +1,161 @@
-// The phone: show "Your turn" to the right person, and fetch this participant's own answer
-// form whenever the card on screen changes (pushed fragments are the same for every phone).
+// The phone. Pushed fragments are the same for every phone: this script shows "Your turn" to
+// the right person, keeps what someone is typing when the answer form is replaced, and
+// fetches this participant's own form when it may differ from the empty one pushed with a
+// new card.
 (() => {
-  function syncTurn() {
-    const turn = document.getElementById("phone-turn");
-    const me = document.body.dataset.participant;
-    document.body.classList.toggle("is-my-turn", Boolean(turn && me && turn.dataset.turnOf === me));
-  }
-  function syncAnswer() {
-    const card = document.getElementById("phone-card");
-    const answer = document.getElementById("phone-answer");
-    if (card && answer && answer.dataset.card !== card.dataset.card) {
-      answer.dataset.card = card.dataset.card;
-      htmx.ajax("GET", answer.dataset.src, { target: "#phone-answer", swap: "outerHTML" });
+  const WORDS = "textarea, input[type=text]";
+
+  // What the room sees: the form's note follows "only for the facilitator" and the consent.
+  const showAudience = (form) => {
+    const note = form?.querySelector("[data-audience]");
+    if (!note) return;
+    const hidden = form.elements.namedItem("is_private");
+    const consent = form.querySelector("input[name=archive_consent]:checked");
+    let key = "room";
+    if (hidden?.checked) key = "private";
+    else if (consent && (consent.value === "named" || consent.value === "anonymous")) key = consent.value;
+    const text = note.dataset[`audience${key[0].toUpperCase()}${key.slice(1)}`];
+    if (text && note.textContent !== text) note.textContent = text;
+  };
+  document.addEventListener("change", (event) => showAudience(event.target.closest?.(".answer-form")));
+
+  // A draft: what was typed or chosen in an answer form and not sent, and where the caret was.
+  const draftOf = (area) => {
+    const form = area?.querySelector(".answer-form");
+    if (!form) return null;
+    const fields = [...form.elements].filter((field) => field.name && field.type !== "hidden");
+    const typed = fields.filter((field) => field.matches(WORDS) && field.value !== field.defaultValue);
+    const ticked = fields.filter((field) => (field.type === "checkbox" || field.type === "radio") &&
+      field.checked !== field.defaultChecked);
+    const active = form.contains(document.activeElement) ? document.activeElement : null;
+    const note = form.querySelector("[data-draft-note]");
+    return {
+      words: typed.map((field) => [field.name, field.value]),
+      choices: ticked.map((field) => [field.name, field.value, field.checked]),
+      focus: active && { name: active.name, value: active.value, start: active.selectionStart, end: active.selectionEnd },
+      noted: Boolean(note && !note.hidden),
+    };
+  };
+
+  // Put a draft into the form now in `area`. Onto another card's form only the words go,
+  // with a note that they were written for the previous card.
+  const restore = (area, draft, sameCard) => {
+    const form = area?.querySelector(".answer-form");
+    if (!form || !draft) return;
+    const named = (name, value) => [...form.elements].find((field) => field.name === name &&
+      (value === undefined || field.value === value));
+    let carried = false;
+    for (const [name, value] of draft.words) {
+      const field = named(name);
+      if (field?.matches(WORDS) && value.trim()) {
+        field.value = value;
+        carried = true;
+      }
     }
-  }
-  document.addEventListener("htmx:wsAfterMessage", () => { syncTurn(); syncAnswer(); });
-  document.addEventListener("DOMContentLoaded", syncTurn);
+    if (sameCard) {
+      for (const [name, value, checked] of draft.choices) {
+        const field = named(name, value);
+        if (field) field.checked = checked;
+      }
+    }
+    const note = form.querySelector("[data-draft-note]");
+    if (note && ((carried && !sameCard) || draft.noted)) note.hidden = false;
+    if (draft.focus) {
+      const field = draft.focus.name && (named(draft.focus.name, draft.focus.value) || named(draft.focus.name));
+      if (field) {
+        field.focus();
+        if (field.matches(WORDS) && draft.focus.start !== null) {
+          field.setSelectionRange(draft.focus.start, draft.focus.end);
+        }
+      }
+    }
+    showAudience(form);
+  };
+
+  // A new card's empty form, pushed over the socket, replaces the old one in the same swap
+  // as the card; the same card's form again is left alone (it may hold typing, or "Saved").
+  let pushedDraft = null;
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const { target, fragment } = event.detail;
+    const incoming = fragment instanceof Element ? fragment : fragment.firstElementChild;
+    if (target.id === "phone-card" || target.id === "phone-turn") {
+      // Live regions, pushed as their insides: their data- attributes follow, and the same
+      // insides again are not swapped, so a screen reader hears each change once.
+      for (const name of Object.keys({ ...target.dataset, ...incoming.dataset })) {
+        if (name in incoming.dataset) target.dataset[name] = incoming.dataset[name];
+        else delete target.dataset[name];
+      }
+      if (target.innerHTML === incoming.innerHTML) event.detail.shouldSwap = false;
+      return;
+    }
+    if (target.id !== "phone-answer") return;
+    if (incoming?.dataset.card === target.dataset.card) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    pushedDraft = draftOf(target);
+  });
+
+  // This participant's own form, fetched: only into the area it was fetched for, and only
+  // while that area shows the same card and nothing was sent from it meanwhile.
+  let fetchedFor = null;
+  let fetchedDraft = null;
+  let sameCardFetched = true;
+  const fetchOwnForm = (area, sameCard) => {
+    fetchedFor = area;
+    sameCardFetched = sameCard;
+    area.removeAttribute("data-fetch");
+    htmx.ajax("GET", area.dataset.src, { target: area, swap: "outerHTML" });
+  };
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt.closest?.(".answer-form")) fetchedFor = null; // an answer is on its way
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target?.id !== "phone-answer" || event.detail.requestConfig?.verb !== "get") return;
+    const key = /data-card="([^"]*)"/.exec(event.detail.serverResponse || "")?.[1];
+    if (target !== fetchedFor || !document.contains(target) || key !== target.dataset.card) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    fetchedFor = null;
+    fetchedDraft = draftOf(target);
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target?.id !== "phone-answer") return;
+    if (fetchedDraft) restore(document.getElementById("phone-answer"), fetchedDraft, sameCardFetched);
+    fetchedDraft = null;
+  });
+
+  let shownCard = null;
+  const sync = () => {
+    const me = document.body.dataset.participant;
+    const turn = document.getElementById("phone-turn");
+    document.body.classList.toggle("is-my-turn", Boolean(turn && me && turn.dataset.turnOf === me));
+    const card = document.getElementById("phone-card");
+    const cardId = card?.dataset.card.split("-")[0] || "";
+    const said = document.getElementById("phone-said");
+    if (said && shownCard !== null && cardId !== shownCard) said.textContent = ""; // "Saved": of the last card
+    shownCard = cardId;
+
+    const area = document.getElementById("phone-answer");
+    if (!card || !area) return;
+    if (area.hasAttribute("data-fetch")) {
+      fetchOwnForm(area, true); // someone answered this card: perhaps this phone, earlier
+    } else if (area.dataset.card !== card.dataset.card) {
+      area.dataset.card = card.dataset.card; // a card that came without its form
+      fetchOwnForm(area, false);
+    }
+  };
+  document.addEventListener("htmx:wsAfterMessage", () => {
+    if (pushedDraft) restore(document.getElementById("phone-answer"), pushedDraft, false);
+    pushedDraft = null;
+    sync();
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    sync();
+    document.querySelectorAll(".answer-form").forEach(showAudience);
+  });
 })();
 
 // An answer that could not be sent (no network, server away) keeps its text, is marked

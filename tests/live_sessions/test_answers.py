@@ -8,6 +8,8 @@ from sessions import screens
 from sessions.models import Answer
 from stories.models import Story
 
+CONFIRMED = {"understood": "on"}  # "I understand this cannot be undone"
+
 
 def answer_url(session):
     return reverse("live_sessions:answer", args=[session.join_code])
@@ -151,7 +153,7 @@ def test_withdrawing_consent_erases_the_story_text(phone, live_session, client):
     mine = ana.get(reverse("stories:mine", args=[participant.token])).content.decode()
     assert "The baker who remembered my order" in mine
     answer = Answer.objects.get()
-    client.post(reverse("stories:withdraw", args=[participant.token, answer.story.pk]))
+    client.post(reverse("stories:withdraw", args=[participant.token, answer.story.pk]), CONFIRMED)
     story = Story.objects.get()
     assert (story.text, story.share_with, story.author_name) == ("", "", "")
     assert story.status == Story.Status.WITHDRAWN
@@ -174,7 +176,7 @@ def test_a_stranger_cannot_see_or_withdraw_someone_elses_stories(client, phone, 
     share_memory(phone(live_session), live_session, "named")
     answer = Answer.objects.get()
     assert client.get(reverse("stories:mine", args=["not-the-token"])).status_code == 404
-    client.post(reverse("stories:withdraw", args=["not-the-token", answer.story.pk]))
+    client.post(reverse("stories:withdraw", args=["not-the-token", answer.story.pk]), CONFIRMED)
     assert Story.objects.get().text != ""
 
 

@@ -21,6 +21,8 @@ from stories import search, sharing
 from stories.models import Story
 from tests.conftest import logged_in
 
+CONFIRMED = {"understood": "on"}  # "I understand this cannot be undone"
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # One word for the memory and one for "who would you share it with": the search index keeps
@@ -147,7 +149,10 @@ def shared_story(ana):
 def test_withdrawing_by_the_private_link_leaves_no_trace(shared_story, client):
     answer, story = shared_story
     token = answer.participant.token
-    assert client.post(reverse("stories:withdraw", args=[token, story.pk])).status_code == 302
+    assert (
+        client.post(reverse("stories:withdraw", args=[token, story.pk]), CONFIRMED).status_code
+        == 302
+    )
     assert traces() == NOWHERE
 
 
@@ -162,7 +167,9 @@ ONE_CHECKPOINT_ON_SQLITE = 1 if connection.vendor == "sqlite" else 0
 def test_withdrawing_empties_the_log_once(shared_story, client):
     answer, story = shared_story
     with CaptureQueriesContext(connection) as queries:
-        client.post(reverse("stories:withdraw", args=[answer.participant.token, story.pk]))
+        client.post(
+            reverse("stories:withdraw", args=[answer.participant.token, story.pk]), CONFIRMED
+        )
     assert checkpoints(queries) == ONE_CHECKPOINT_ON_SQLITE
     assert traces() == NOWHERE
 

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from stories.models import Story
 
+CONFIRMED = {"understood": "on"}  # "I understand this cannot be undone"
+
 
 def test_deleting_the_deck_the_session_or_the_facilitator_keeps_the_story(
     share, session_with_memory, facilitator_client, facilitator, curator_client
@@ -34,7 +36,10 @@ def test_after_the_session_is_deleted_its_author_can_still_withdraw_the_story(
     assert "The pharmacist who called me back" in page
     assert "The session they came from has since been deleted" in page
     story = Story.objects.get()
-    assert client.post(reverse("stories:withdraw", args=[token, story.pk])).status_code == 302
+    assert (
+        client.post(reverse("stories:withdraw", args=[token, story.pk]), CONFIRMED).status_code
+        == 302
+    )
     story.refresh_from_db()
     assert (story.status, story.text, story.author_name) == (Story.Status.WITHDRAWN, "", "")
     assert "Withdrawn: your memory is deleted" in client.get(mine).content.decode()

@@ -8,6 +8,8 @@ from stories import search
 from stories.models import Story
 from tests.factories import StoryFactory
 
+CONFIRMED = {"understood": "on"}  # "I understand this cannot be undone"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -99,7 +101,7 @@ def test_withdrawing_removes_the_text_from_the_database_and_the_index(share, cli
     answer = share("The zookeeper let my son feed the giraffes.", share_with="My zoologist aunt")
     assert index_holds("zookeep")
     participant = answer.participant
-    client.post(reverse("stories:withdraw", args=[participant.token, answer.story.pk]))
+    client.post(reverse("stories:withdraw", args=[participant.token, answer.story.pk]), CONFIRMED)
     story = Story.objects.get()
     assert story.status == Story.Status.WITHDRAWN
     assert (story.text, story.share_with) == ("", "")

@@ -10,6 +10,8 @@ from django.urls import reverse
 from sessions.models import Answer
 from stories.models import Story
 
+CONFIRMED = {"understood": "on"}  # "I understand this cannot be undone"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -99,7 +101,7 @@ def test_the_author_can_still_withdraw_a_hidden_story(phone, session_with_memory
     story = Story.objects.get()
     curator_client.post(reverse("stories:story-hide", args=[story.pk]), {"hidden": "1"})
     token = session_with_memory.participants.get().token
-    ana.post(reverse("stories:withdraw", args=[token, story.pk]))
+    ana.post(reverse("stories:withdraw", args=[token, story.pk]), CONFIRMED)
     story.refresh_from_db()
     assert (story.status, story.text, story.author_name) == (Story.Status.WITHDRAWN, "", "")
     assert Answer.objects.get().text == ""
