@@ -156,7 +156,7 @@ def test_renaming_and_locking_joining_from_the_console(new_page):
     expect(late.get_by_label("Your name")).to_have_count(0)
     screenshot(late, "phone-joining-locked-390")
     oops.reload()  # who is in stays in
-    expect(oops.get_by_text("The first card comes up soon")).to_be_visible()
+    expect(oops.get_by_text("Waiting for the facilitator to show the first card.")).to_be_visible()
 
     console.get_by_role("button", name="Open joining again").click()
     expect(console.locator("#host-people")).to_contain_text("Joining is open.")

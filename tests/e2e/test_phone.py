@@ -161,7 +161,7 @@ def test_screen_readers_hear_their_turn_a_new_card_and_a_saved_answer_once(new_p
     assert bo.locator("#phone-said").get_attribute("role") == "status"
     assert live_changes(bo)["phone-said"] == 1
     shot(bo, "saved")
-    console.get_by_role("button", name="Next card →").click()
+    console.get_by_role("button", name="Reveal a card for them").click()
     expect(bo.locator("#phone-card")).to_contain_text("Card 2 of 3")
     expect(bo.locator("#phone-said")).to_have_text("")  # "Saved" was about the last card
 

@@ -224,7 +224,7 @@ def test_renaming_follows_the_join_forms_rules(live_session, phone, facilitator_
     assert "at most 40 characters" in too_long.content.decode()
     empty = facilitator_client.post(url, {"display_name": "   "}, headers=HTMX)
     assert empty.status_code == 200  # htmx swaps the form with its message
-    assert "Type the new name." in empty.content.decode()
+    assert "Type the name you want the room to see." in empty.content.decode()
     assert person(live_session, "Ana")
 
 
