@@ -211,6 +211,26 @@ def turn_passed(session):
     to_phones(session, "phone-turn", "phone-card")
     to_room(session, "room-turn")
     to_host(session, "host-controls", "host-people")
+    if session.is_spread:  # a new turn starts the timer again
+        to_room(session, "room-progress")
+        to_host(session, "host-timer")
+
+
+@after_commit
+def timer_changed(session):
+    """The timer set, started, paused, given more time or reset. Phones get their card again:
+    its key changes when the timer's lock does, and then they fetch their form again."""
+    to_phones(session, "phone-card")
+    to_room(session, "room-progress")
+    to_host(session, "host-timer")
+
+
+@after_commit
+def answers_lock_changed(session):
+    """The facilitator locked or unlocked the current card's answers."""
+    to_phones(session, "phone-card")
+    to_room(session, "room-progress")
+    to_host(session, "host-timer")
 
 
 @after_commit

@@ -37,7 +37,7 @@ from sessions.access import (
     room_screen_session,
     session_by_code,
 )
-from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm
+from sessions.forms import AnswerForm, JoinCodeForm, JoinForm, StartSessionForm, TimerForm
 from sessions.models import Answer, LiveSession, SessionEnded, normalize_join_code
 
 # Facilitator
@@ -92,6 +92,8 @@ COMMANDS = {
     "turn-next": ("pass_turn", broadcast.turn_passed),
     "turn-skip": ("skip_turn", broadcast.turn_passed),
     "turn-random": ("random_turn", broadcast.turn_passed),
+    "lock-answers": ("lock_answers", broadcast.answers_lock_changed),
+    "unlock-answers": ("unlock_answers", broadcast.answers_lock_changed),
     "end": ("end", broadcast.session_ended),
 }
 
@@ -112,6 +114,31 @@ def session_command(request, pk, command):
     if request.htmx:
         session.refresh_from_db()
         return render(request, "sessions/console.html#host-state", screens.host_context(session))
+    return redirect(session)
+
+
+@require_POST
+def timer_change(request, pk):
+    """Set, start, pause, add time to or reset the timer (TimerForm says which)."""
+    session = hosted_session(request, pk)
+    form = TimerForm(request.POST)
+    if form.is_valid():
+        method, arguments = form.change
+        try:
+            with transaction.atomic():
+                getattr(session, method)(*arguments)
+                broadcast.timer_changed(session)
+        except SessionEnded:
+            messages.error(request, _("This session has ended."))
+            return to_summary(request, session)
+        form = None
+    if request.htmx:
+        session = LiveSession.objects.live().get(pk=session.pk)
+        context = {**screens.host_context(session), "timer_form": form}
+        return render(request, "sessions/console.html#host-timer", context)
+    for errors in form.errors.values() if form else []:
+        for error in errors:
+            messages.error(request, error)
     return redirect(session)
 
 
@@ -264,15 +291,20 @@ def phone_answer(request, code):
     context = {**screens.answer_context(session, participant), "form": form, "saved": False}
     if request.method == "POST":
         if form is None:
-            context["closed"] = True
-            return render(request, "sessions/phone.html#phone-answer", context, status=409)
+            return answer_refused(request, session, context)
         fragment = ("sessions/phone.html#phone-answer", context)
         if refusal := refuse(request, ANSWER, fragment=fragment, participant=participant):
             return refusal
         if form.is_valid():
             with transaction.atomic():
-                form.save()
-                broadcast.answer_saved(session)
+                # Locked or moved on since the form was read: checked again, holding the card.
+                still_open = form.card.still_open_for_answers()
+                if still_open:
+                    form.save()
+                    broadcast.answer_saved(session)
+            if not still_open:
+                session.refresh_from_db()
+                return answer_refused(request, session, context)
             context["form"] = answer_form_for(session, participant)
             context["saved"] = True
         if not request.htmx:
@@ -281,6 +313,17 @@ def phone_answer(request, code):
                 return redirect("live_sessions:join", code=code)
             return phone_page(request, session, participant, form=form)
     return render(request, "sessions/phone.html#phone-answer", context)
+
+
+def answer_refused(request, session, context):
+    """409: the card takes no answer (any more). Nothing was saved."""
+    card = session.cards.filter(pk=session.current_card_id).first()
+    context["form"] = None
+    if card is not None and card.answers_state == "locked":
+        context["problem"] = _("Answers are locked for this card.")
+    else:
+        context["closed"] = True
+    return render(request, "sessions/phone.html#phone-answer", context, status=409)
 
 
 @require_POST
