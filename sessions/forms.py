@@ -199,7 +199,6 @@ class TimerForm(forms.Form):
         required=False,
         max_digits=6,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"min": 1, "max": TIMER_MINUTES_MAX, "step": "any"}),
     )
     locks_answers = forms.BooleanField(label=_("Lock answers when the time is up"), required=False)
 
