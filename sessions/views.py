@@ -117,12 +117,13 @@ def session_command(request, pk, command):
     return redirect(session)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def timer_change(request, pk):
-    """Set, start, pause, add time to or reset the timer (TimerForm says which)."""
+    """Set, start, pause, add time to or reset the timer (TimerForm says which). A GET gets the
+    console's timer as the server sees it: the console asks when its countdown reaches zero."""
     session = hosted_session(request, pk)
-    form = TimerForm(request.POST)
-    if form.is_valid():
+    form = TimerForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
         method, arguments = form.change
         try:
             with transaction.atomic():

@@ -12,7 +12,7 @@
 (() => {
   const seenAt = new WeakMap(); // timer element -> this browser's clock when it appeared
   const announced = new Set(); // "<ends-at>:<what>", so a redrawn fragment does not repeat it
-  const refetched = new Set(); // ends-at values a phone already asked its form again for
+  const refetched = new Set(); // "<ends-at>:<id>" of fragments already asked for again
 
   const format = (ms) => {
     const seconds = Math.max(0, Math.ceil(ms / 1000));
@@ -39,19 +39,20 @@
     timer.classList.remove("timer--running");
     const note = timer.querySelector("[data-timer-note]");
     if (note) note.textContent = note.dataset.up;
+    askAgain(timer.dataset.endsAt, "host-timer");
     if (!("locksAnswers" in timer.dataset)) return;
     timer.closest(".timer-box")?.querySelector("[data-answers-lock]")?.removeAttribute("hidden");
-    askForTheAnswerFormAgain(timer.dataset.endsAt);
+    askAgain(timer.dataset.endsAt, "phone-answer");
   }
 
-  function askForTheAnswerFormAgain(endsAt) {
-    const answer = document.getElementById("phone-answer");
-    if (!answer || refetched.has(endsAt)) return;
-    refetched.add(endsAt);
-    // A moment past zero, so that the server's clock is past it too.
+  // The console's timer and the phone's answer form, from the server again (whose clock
+  // decides), a moment past zero so that the server's clock is past it too.
+  function askAgain(endsAt, id) {
+    if (!document.getElementById(id) || refetched.has(`${endsAt}:${id}`)) return;
+    refetched.add(`${endsAt}:${id}`);
     setTimeout(() => {
-      const current = document.getElementById("phone-answer");
-      if (current) htmx.ajax("GET", current.dataset.src, { target: "#phone-answer", swap: "outerHTML" });
+      const current = document.getElementById(id);
+      if (current) htmx.ajax("GET", current.dataset.src, { target: `#${id}`, swap: "outerHTML" });
     }, 400);
   }
 

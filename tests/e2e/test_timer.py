@@ -143,5 +143,10 @@ def test_a_phones_form_locks_by_itself_when_a_locking_timer_runs_out(workshop):
     expect(phone.locator("[data-timer-clock]")).to_have_text("00:00")
     expect(room.locator("#room-progress")).to_contain_text(re.compile("Time is up"))
     expect(room.get_by_text("Answers are locked", exact=True)).to_be_visible()
-    expect(console.locator("#host-timer")).to_contain_text("Time is up")
+    # The console asks the server again at zero: its state, not just the clock, says so.
+    expect(console.locator("#host-timer")).to_contain_text("Time is up: answers are locked.")
+    expect(console.get_by_role("button", name="Start")).to_be_disabled()
     assert not Answer.objects.exists()
+    screenshot(room, "timer-room-1920x1080-time-up")
+    screenshot(phone, "timer-phone-390-time-up")
+    screenshot(console, "timer-console-1366-time-up")

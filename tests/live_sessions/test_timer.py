@@ -213,3 +213,16 @@ def test_the_timer_of_an_ended_session_changes_no_more(facilitator_client, live_
     assert response.status_code == 302
     assert response.url == reverse("live_sessions:summary", args=[live_session.pk])
     assert fresh(live_session).timer_seconds is None
+
+
+def test_the_console_asks_for_its_timer_again_as_the_server_sees_it(
+    facilitator_client, client, phone, other_client, live_session
+):
+    live_session.set_timer(60)
+    response = facilitator_client.get(timer_url(live_session), headers=HTMX)
+    assert response.status_code == 200
+    assert 'id="host-timer"' in response.content.decode()
+    assert ">01:00<" in response.content.decode()
+    ana = phone(live_session)
+    for browser, status in [(client, 403), (ana, 403), (other_client, 404)]:
+        assert browser.get(timer_url(live_session), headers=HTMX).status_code == status
