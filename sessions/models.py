@@ -71,8 +71,10 @@ class LiveSessionQuerySet(models.QuerySet):
         return self.filter(facilitator=user)
 
     def live(self):
-        """With the current card and turn loaded: every screen of a session shows both."""
-        return self.select_related("current_card", "current_turn")
+        """With the current card and turn loaded: every screen of a session shows both. The
+        card's session too (the same row, in the same query): whether the card takes answers
+        depends on the session's timer."""
+        return self.select_related("current_card__session", "current_turn")
 
 
 class LiveSession(models.Model):
