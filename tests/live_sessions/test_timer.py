@@ -6,9 +6,11 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.urls import reverse
 
 from sessions.models import LiveSession
+from tests.live_sessions import test_sockets as sockets
 from tests.live_sessions.conftest import start_session
 
 START = datetime.fromisoformat("2028-02-29T23:59:00+00:00")
@@ -226,3 +228,33 @@ def test_the_console_asks_for_its_timer_again_as_the_server_sees_it(
     ana = phone(live_session)
     for browser, status in [(client, 403), (ana, 403), (other_client, 404)]:
         assert browser.get(timer_url(live_session), headers=HTMX).status_code == status
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_timer_change_and_a_lock_reach_the_room_the_phones_and_the_console(facilitator):
+    session = await sync_to_async(start_session)(facilitator)
+    host = await sockets.logged_in(facilitator)
+    ana = await sockets.joined(session, "Ana")
+    await sync_to_async(session.reveal_next)()
+    screens = {
+        "room": (await sockets.connect(f"/ws/live/{session.pk}/room/", host))[0],
+        "console": (await sockets.connect(f"/ws/live/{session.pk}/host/", host))[0],
+        "phone": (await sockets.connect(f"/ws/join/{session.join_code}/", ana))[0],
+    }
+    for socket in screens.values():
+        await socket.receive_from()  # the current state
+
+    await sockets.post(host, timer_url(session), {"action": "set", "seconds": "90"})
+    for name, socket in screens.items():
+        frame = await socket.receive_from()
+        assert 'data-state="paused"' in frame and ">01:30<" in frame, name
+
+    await sockets.post(host, sockets.command(session, "lock-answers"))
+    card = await sync_to_async(lambda: fresh(session).current_card)()
+    frames = {name: await socket.receive_from() for name, socket in screens.items()}
+    assert f'data-card="{card.pk}-locked"' in frames["phone"]  # phones fetch their form again
+    assert "Answers are locked" in frames["room"]
+    assert "Unlock answers" in frames["console"]
+    for socket in screens.values():
+        await socket.disconnect()
