@@ -409,21 +409,17 @@ class LiveSession(models.Model):
 
     @one_change_at_a_time
     def lock_answers(self):
-        """The current card takes no new answer and no change. The number of answers it has."""
-        return self._set_answers_locked(True)
+        """The current card takes no new answer and no change."""
+        self._set_answers_locked(True)
 
     @one_change_at_a_time
     def unlock_answers(self):
-        return self._set_answers_locked(False)
+        self._set_answers_locked(False)
 
     def _set_answers_locked(self, locked):
-        if self.current_card_id is None:
-            return 0
-        # The update waits for answers being written (they hold the card's row: see
-        # SessionCard.still_open_for_answers), so the count includes every answer saved.
+        # The update waits for the answers being written (they hold the card's row: see
+        # SessionCard.still_open_for_answers); once it commits, the card's answers are final.
         self.cards.filter(pk=self.current_card_id).update(answers_locked=locked)
-        self.current_card.refresh_from_db()
-        return self.current_card.answers.count()
 
     # People and turns
 
@@ -606,7 +602,7 @@ class Countdown:
 
     @property
     def clock(self):
-        """The time left as m:ss (rounded up, as a countdown shows it)."""
+        """The time left as mm:ss, in whole seconds rounded up (as countdowns show it)."""
         left = self.remaining or timedelta(0)
         seconds = -int(-left.total_seconds() // 1)
         return f"{seconds // 60:02d}:{seconds % 60:02d}"
@@ -668,7 +664,8 @@ class SessionCard(models.Model):
 
     @property
     def answers_state(self):
-        """ "open", "locked" or "closed": phones fetch their form again when it changes."""
+        """Whether the card is "open", "locked" or "closed" to answers: phones fetch their
+        form again when it changes."""
         if self.is_open_for_answers:
             return "open"
         return "locked" if self.revealed_at and not self.closed_at else "closed"
