@@ -86,6 +86,7 @@ def test_the_room_the_console_and_a_phone_with_a_wrong_clock_show_the_same_time(
     screenshot(phone, "timer-phone-390")
 
     console.get_by_role("button", name="Pause").click()
+    expect(console.get_by_role("button", name="Resume")).to_be_focused()  # keyboard stays put
     expect(room.locator("[data-timer]")).to_have_attribute("data-state", "paused")
     expect(phone.locator("[data-timer]")).to_have_attribute("data-state", "paused")
     paused = console.locator("[data-timer-clock]").text_content()
