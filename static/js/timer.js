@@ -128,6 +128,25 @@
   });
 })();
 
+// Keyboard focus on the console's timer controls survives their redraw: the button's own
+// response and the same fragment pushed over the socket both replace them (the controls have
+// ids, the same in every redraw).
+(() => {
+  let focused = null;
+  document.addEventListener("focusin", (event) => {
+    focused = event.target.id && event.target.closest("#host-timer") ? event.target.id : null;
+  });
+  document.addEventListener("pointerdown", (event) => {
+    if (!event.target.closest?.("#host-timer")) focused = null;
+  });
+  const restore = () => {
+    const active = document.activeElement;
+    if (focused && (!active || active === document.body)) document.getElementById(focused)?.focus();
+  };
+  document.addEventListener("htmx:afterSettle", restore);
+  document.addEventListener("htmx:wsAfterMessage", restore);
+})();
+
 // The console's key for locking and unlocking the current card's answers: "l".
 document.addEventListener("keydown", (event) => {
   if (event.key !== "l" || event.altKey || event.ctrlKey || event.metaKey || event.repeat) return;
