@@ -184,7 +184,7 @@ def participant_joined(session):
 def card_revealed(session):
     # The whole screen: the room leaves the lobby layout when the first card comes up. Phones
     # get the new card's empty answer form with it, so the old form never shows under it.
-    to_phones(session, "phone-card", "phone-spread", "phone-answer", "phone-turn")
+    to_phones(session, "phone-card", "phone-spread", "phone-answer", "phone-turn", "phone-timer")
     to_room(session, "room-state")
     to_host(session, "host-state")
 
@@ -212,10 +212,30 @@ def answers_changed(session):
 
 @after_commit
 def turn_passed(session):
-    to_phones(session, "phone-turn", "phone-card", "phone-spread")
+    to_phones(session, "phone-turn", "phone-card", "phone-spread", "phone-timer")
     # In the lobby the first turn makes room for the blocks: the join panel becomes a line.
     to_room(session, "room-state" if session.status == session.Status.LOBBY else "room-turn")
     to_host(session, "host-controls", "host-people")
+    if session.is_spread:  # a new turn starts the timer again
+        to_room(session, "room-progress")
+        to_host(session, "host-timer")
+
+
+@after_commit
+def timer_changed(session):
+    """The timer set, started, paused, given more time or reset. Phones get their card again:
+    its key changes when the timer's lock does, and then they fetch their form again."""
+    to_phones(session, "phone-timer", "phone-card")
+    to_room(session, "room-progress")
+    to_host(session, "host-timer")
+
+
+@after_commit
+def answers_lock_changed(session):
+    """The facilitator locked or unlocked the current card's answers."""
+    to_phones(session, "phone-timer", "phone-card")
+    to_room(session, "room-progress")
+    to_host(session, "host-timer")
 
 
 @after_commit

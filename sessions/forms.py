@@ -231,3 +231,75 @@ class AnswerForm(forms.ModelForm):
                 sharing.save_answer(answer)
         self.instance = answer
         return answer
+
+
+# The timer: each button of the console's timer controls posts one `action`.
+
+TIMER_MINUTES_MAX = 120
+TIMER_ADD_SECONDS_MAX = 600
+
+
+class TimerForm(forms.Form):
+    """One change to the session's timer. `change` is the session method to call and its
+    arguments."""
+
+    ACTIONS = {
+        "set": "set_timer",
+        "off": "set_timer",
+        "locks": "set_timer_locks_answers",
+        "start": "start_timer",
+        "pause": "pause_timer",
+        "add": "add_time",
+        "reset": "reset_timer",
+    }
+
+    action = forms.ChoiceField(choices=[(name, name) for name in ACTIONS])
+    seconds = forms.IntegerField(required=False)
+    minutes = forms.DecimalField(
+        label=_("Other (minutes)"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+    )
+    locks_answers = forms.BooleanField(label=_("Lock answers when the time is up"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == "set":
+            cleaned["seconds"] = self.timer_seconds(cleaned)
+        elif action == "add":
+            seconds = cleaned.get("seconds")
+            if seconds is None or not 1 <= seconds <= TIMER_ADD_SECONDS_MAX:
+                raise forms.ValidationError(
+                    _("Add between 1 second and %(minutes)s minutes."),
+                    params={"minutes": TIMER_ADD_SECONDS_MAX // 60},
+                )
+        return cleaned
+
+    def timer_seconds(self, cleaned):
+        """The time for each card: a preset's seconds, or the minutes typed."""
+        seconds = cleaned.get("seconds")
+        minutes = cleaned.get("minutes")
+        if seconds is None and minutes is not None:
+            seconds = round(minutes * 60)
+        if seconds is None:
+            raise forms.ValidationError(_("Type how many minutes each card gets."))
+        if not 10 <= seconds <= TIMER_MINUTES_MAX * 60:
+            raise forms.ValidationError(
+                _("Choose a time between 10 seconds and %(minutes)s minutes."),
+                params={"minutes": TIMER_MINUTES_MAX},
+            )
+        return seconds
+
+    @property
+    def change(self):
+        """(name of the LiveSession method, its arguments)."""
+        action = self.cleaned_data["action"]
+        arguments = {
+            "set": [self.cleaned_data.get("seconds")],
+            "off": [None],
+            "locks": [self.cleaned_data["locks_answers"]],
+            "add": [self.cleaned_data.get("seconds")],
+        }.get(action, [])
+        return self.ACTIONS[action], arguments

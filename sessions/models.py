@@ -6,10 +6,12 @@ All state lives here, in the database; screens are told about changes by `broadc
 import functools
 import random
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import segno
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -77,8 +79,10 @@ class LiveSessionQuerySet(models.QuerySet):
         return self.filter(facilitator=user)
 
     def live(self):
-        """With the current card and turn loaded: every screen of a session shows both."""
-        return self.select_related("current_card", "current_turn")
+        """With the current card and turn loaded: every screen of a session shows both. The
+        card's session too (the same row, in the same query): whether the card takes answers
+        depends on the session's timer."""
+        return self.select_related("current_card__session", "current_turn")
 
 
 class LiveSession(models.Model):
@@ -228,6 +232,8 @@ class LiveSession(models.Model):
 
     def _show(self, card):
         now = timezone.now()
+        if not self.is_spread and self.current_card_id != card.pk:
+            self._restart_timer_for_the_next()
         if self.current_card_id and self.current_card_id != card.pk:
             self.cards.filter(pk=self.current_card_id).update(closed_at=now)
         if card.shown_order is None:
@@ -344,6 +350,100 @@ class LiveSession(models.Model):
         number = self.current_card.shown_order if self.current_card else 0
         return number, total
 
+    # Timer and locked answers. One countdown per card (revealing) or per turn (table spread),
+    # kept as server times: running until `timer_ends_at`, else paused with `timer_left`.
+
+    def countdown(self, now=None):
+        """The timer as the screens show it, at the server's `now`."""
+        return Countdown(
+            seconds=self.timer_seconds,
+            ends_at=self.timer_ends_at,
+            left=self.timer_left,
+            locks_answers=self.timer_locks_answers,
+            now=now or timezone.now(),
+        )
+
+    def _save_timer(self):
+        self.save(update_fields=["timer_seconds", "timer_ends_at", "timer_left"])
+
+    def _reset_timer(self):
+        self.timer_ends_at = None
+        self.timer_left = timedelta(seconds=self.timer_seconds) if self.timer_seconds else None
+        self._save_timer()
+
+    def _restart_timer_for_the_next(self):
+        """A new card (revealing) or a new turn (table spread) starts with the whole time, not
+        running: the facilitator presses Start when the room is ready. A card whose time ran
+        out with "lock answers when the time is up" stays locked (the facilitator may unlock
+        it), rather than reopening because the countdown starts again for the next."""
+        if self.timer_seconds is None and self.timer_left is None and self.timer_ends_at is None:
+            return
+        if self.current_card_id and self.countdown().locks_answers_now:
+            self.cards.filter(pk=self.current_card_id).update(answers_locked=True)
+        self._reset_timer()
+
+    @one_change_at_a_time
+    def set_timer(self, seconds):
+        """Give each card (or turn) `seconds`, from the full time and not running; None: no
+        timer."""
+        self.timer_seconds = seconds
+        self._reset_timer()
+
+    @one_change_at_a_time
+    def set_timer_locks_answers(self, locks):
+        self.timer_locks_answers = locks
+        self.save(update_fields=["timer_locks_answers"])
+
+    @one_change_at_a_time
+    def start_timer(self):
+        """Start the countdown, or resume it where it was paused. Once the time is up it starts
+        again only after a reset or added time."""
+        countdown = self.countdown()
+        if countdown.is_paused:
+            self.timer_ends_at = countdown.now + countdown.left
+            self.timer_left = None
+            self._save_timer()
+
+    @one_change_at_a_time
+    def pause_timer(self):
+        countdown = self.countdown()
+        if countdown.ends_at is not None:
+            self.timer_left = countdown.remaining
+            self.timer_ends_at = None
+            self._save_timer()
+
+    @one_change_at_a_time
+    def add_time(self, seconds):
+        """More time on the countdown, running or paused. After the time is up it runs again
+        with just the added time (and answers locked by the time open again)."""
+        countdown = self.countdown()
+        extra = timedelta(seconds=seconds)
+        if countdown.ends_at is not None:
+            self.timer_ends_at = max(countdown.ends_at, countdown.now) + extra
+        elif countdown.left is not None:
+            self.timer_left = countdown.left + extra
+        else:
+            return
+        self._save_timer()
+
+    @one_change_at_a_time
+    def reset_timer(self):
+        self._reset_timer()
+
+    @one_change_at_a_time
+    def lock_answers(self):
+        """The current card takes no new answer and no change."""
+        self._set_answers_locked(True)
+
+    @one_change_at_a_time
+    def unlock_answers(self):
+        self._set_answers_locked(False)
+
+    def _set_answers_locked(self, locked):
+        # The update waits for the answers being written (they hold the card's row: see
+        # SessionCard.still_open_for_answers); once it commits, the card's answers are final.
+        self.cards.filter(pk=self.current_card_id).update(answers_locked=locked)
+
     # People and turns
 
     @one_change_at_a_time
@@ -431,6 +531,8 @@ class LiveSession(models.Model):
         return participant.display_name
 
     def _give_turn(self, participant):
+        if self.is_spread:
+            self._restart_timer_for_the_next()
         participant.last_turn_round = self.round_number
         participant.save(update_fields=["last_turn_round"])
         self.current_turn = participant
@@ -498,6 +600,80 @@ class LiveSession(models.Model):
         return self._give_turn(secrets.choice(waiting))
 
 
+@dataclass(frozen=True)
+class Countdown:
+    """A session's timer at one moment (`now`, the server's time): what every screen shows.
+
+    Off (no `seconds`), running (`ends_at`), or paused with `left` to go (a timer set or
+    reset, not yet started, is paused at its full time). Screens get `ends_at` and `now` as
+    numbers and count down from them with their own clock's offset (static/js/timer.js).
+    """
+
+    seconds: int | None
+    ends_at: datetime | None
+    left: timedelta | None
+    locks_answers: bool
+    now: datetime
+
+    @property
+    def is_set(self):
+        return self.seconds is not None
+
+    @property
+    def remaining(self):
+        if self.ends_at is not None:
+            return max(self.ends_at - self.now, timedelta(0))
+        return self.left
+
+    @property
+    def is_up(self):
+        return self.is_set and self.remaining is not None and self.remaining <= timedelta(0)
+
+    @property
+    def is_running(self):
+        return self.ends_at is not None and not self.is_up
+
+    @property
+    def is_paused(self):
+        return self.ends_at is None and self.left is not None and not self.is_up
+
+    @property
+    def is_ready(self):
+        """Set or reset, not started yet."""
+        return self.is_paused and self.left == timedelta(seconds=self.seconds)
+
+    @property
+    def locks_answers_now(self):
+        return self.locks_answers and self.is_up
+
+    @property
+    def state(self):
+        if not self.is_set:
+            return "off"
+        if self.is_up:
+            return "up"
+        return "running" if self.is_running else "paused"
+
+    @property
+    def clock(self):
+        """The time left as mm:ss, in whole seconds rounded up (as countdowns show it)."""
+        left = self.remaining or timedelta(0)
+        seconds = -int(-left.total_seconds() // 1)
+        return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+    @property
+    def remaining_ms(self):
+        return int((self.remaining or timedelta(0)).total_seconds() * 1000)
+
+    @property
+    def ends_at_ms(self):
+        return int(self.ends_at.timestamp() * 1000) if self.ends_at else ""
+
+    @property
+    def now_ms(self):
+        return int(self.now.timestamp() * 1000)
+
+
 class SessionCard(models.Model):
     """The session's own copy of a card, so editing the deck never changes a past session."""
 
@@ -534,7 +710,41 @@ class SessionCard(models.Model):
 
     @property
     def is_open_for_answers(self):
-        return self.revealed_at is not None and self.closed_at is None
+        """Whether this card takes answers now: the one rule for the phone's form, the answer
+        view and the screens. Up (revealed, not moved on from) and not locked."""
+        return self.revealed_at is not None and self.closed_at is None and not self.is_locked
+
+    @property
+    def is_locked(self):
+        """Locked by the facilitator, or by the session's timer having run out with "lock
+        answers when the time is up" (by the server's clock)."""
+        return self.answers_locked or self.session.countdown().locks_answers_now
+
+    @property
+    def answers_state(self):
+        """Whether the card is "open", "locked" or "closed" to answers: phones fetch their
+        form again when it changes."""
+        if self.is_open_for_answers:
+            return "open"
+        return "locked" if self.revealed_at and not self.closed_at else "closed"
+
+    def still_open_for_answers(self):
+        """Whether an answer being written in the current transaction may be saved, from the
+        card's row as it is now. On PostgreSQL the row is read FOR SHARE: a lock, an "end" or
+        the next card (which update the row) waits for the answers being written, and an
+        answer that arrives after one of them waits for it, then sees it. Answers do not wait
+        for each other. On SQLite every write transaction runs alone anyway."""
+        table = connection.ops.quote_name(SessionCard._meta.db_table)
+        query = SessionCard.objects.filter(pk=self.pk)
+        if connection.vendor == "postgresql":
+            query = SessionCard.objects.raw(
+                f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [self.pk]
+            )
+        fresh = next(iter(query), None)
+        if fresh is None:
+            return False
+        fresh.session = LiveSession.objects.get(pk=self.session_id)
+        return fresh.is_open_for_answers and fresh.session.is_open
 
     def answers_reach_room(self):
         return self.session.answers_live or self.answers_open

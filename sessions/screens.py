@@ -18,8 +18,9 @@ LOBBY_NAMES = 300
 
 
 def card_key(card):
-    """Changes when the card does or opens/closes: a phone refetches its answer form then."""
-    return f"{card.pk}-{'open' if card.is_open_for_answers else 'closed'}" if card else ""
+    """Changes when the card does, or opens, locks, unlocks or closes: a phone fetches its
+    answer form again then."""
+    return f"{card.pk}-{card.answers_state}" if card else ""
 
 
 def answer_context(session, participant):
@@ -42,6 +43,7 @@ def common_context(session):
         "card_total": total,
         "turn": session.current_turn,
         "turn_may_pick": session.may_pick(session.current_turn),
+        "countdown": session.countdown(),
         # Evaluated (once) only by the templates that list people.
         "participants": session.people(),
     }

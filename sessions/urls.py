@@ -25,6 +25,7 @@ urlpatterns = [
         views.session_command,
         name="command",
     ),
+    path("live/<int:pk>/timer/", views.timer_change, name="timer"),
     re_path(
         rf"^live/(?P<pk>{ID_PATTERN})/answers/(?P<answer_id>{ID_PATTERN})/(?P<action>{moderation})/$",
         views.answer_moderate,

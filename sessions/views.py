@@ -42,7 +42,7 @@ from sessions.access import (
     session_by_code,
     was_removed,
 )
-from sessions.forms import JoinCodeForm, JoinForm, RenameForm, StartSessionForm
+from sessions.forms import JoinCodeForm, JoinForm, RenameForm, StartSessionForm, TimerForm
 from sessions.models import (
     Answer,
     JoiningLocked,
@@ -108,6 +108,8 @@ COMMANDS = {
     "turn-random": ("random_turn", broadcast.turn_passed),
     "lock-joining": ("lock_joining", broadcast.joining_changed),
     "unlock-joining": ("unlock_joining", broadcast.joining_changed),
+    "lock-answers": ("lock_answers", broadcast.answers_lock_changed),
+    "unlock-answers": ("unlock_answers", broadcast.answers_lock_changed),
     "end": ("end", broadcast.session_ended),
 }
 
@@ -128,6 +130,32 @@ def session_command(request, pk, command):
     if request.htmx:
         session.refresh_from_db()
         return render(request, "sessions/console.html#host-state", screens.host_context(session))
+    return redirect(session)
+
+
+@require_http_methods(["GET", "POST"])
+def timer_change(request, pk):
+    """Set, start, pause, add time to or reset the timer (TimerForm says which). A GET gets the
+    console's timer as the server sees it: the console asks when its countdown reaches zero."""
+    session = hosted_session(request, pk)
+    form = TimerForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        method, arguments = form.change
+        try:
+            with transaction.atomic():
+                getattr(session, method)(*arguments)
+                broadcast.timer_changed(session)
+        except SessionEnded:
+            messages.error(request, _("This session has ended."))
+            return to_summary(request, session)
+        form = None
+    if request.htmx:
+        session = LiveSession.objects.live().get(pk=session.pk)
+        context = {**screens.host_context(session), "timer_form": form}
+        return render(request, "sessions/console.html#host-timer", context)
+    for errors in form.errors.values() if form else []:
+        for error in errors:
+            messages.error(request, error)
     return redirect(session)
 
 
@@ -392,8 +420,11 @@ def phone_page(request, session, participant, form=None, rename_form=None):
 
 
 def closed_card(request, session, participant):
-    """The 409 answer to an answer sent for a card that has closed: the words stay on the
-    phone, in the next card's empty form as a draft, or else in a box of their own."""
+    """The 409 answer to an answer sent for a card that has closed or is locked: nothing was
+    saved, and the words stay on the phone, in the next card's empty form as a draft, or else
+    in a box of their own."""
+    card = session.cards.filter(pk=session.current_card_id).first()
+    locked = card is not None and card.answers_state == "locked"
     unsent = request.POST.get("text", "")
     form = screens.answer_form(session, participant)
     carried = bool(unsent.strip()) and form is not None and form.instance.pk is None
@@ -402,7 +433,8 @@ def closed_card(request, session, participant):
     context = {
         **screens.answer_context(session, participant),
         "form": form,
-        "closed": True,
+        "closed": not locked,
+        "problem": _("Answers are locked for this card.") if locked else "",
         "said": "",
         "carried": carried,
         "unsent": "" if carried else unsent,
@@ -424,8 +456,14 @@ def phone_answer(request, code):
             return refusal
         if form.is_valid():
             with transaction.atomic():
-                form.save()
-                broadcast.answer_saved(session)
+                # Locked or moved on since the form was read: checked again, holding the card.
+                still_open = form.card.still_open_for_answers()
+                if still_open:
+                    form.save()
+                    broadcast.answer_saved(session)
+            if not still_open:
+                session.refresh_from_db()
+                return closed_card(request, session, participant)
             context["form"] = screens.answer_form(session, participant)
             context["saved"] = True
         if not request.htmx:

@@ -92,6 +92,8 @@ ACCESS = {
     "live_sessions:participant-detail": row("get", "login login login 404 200 404"),
     "live_sessions:participant-rename": row("post", "403 403 403 404 400 404"),
     "live_sessions:participant-remove": row("post", "403 403 403 404 302 404"),
+    # The timer (the empty form: the owner is sent back to the console with the message).
+    "live_sessions:timer": row("post", "403 403 403 404 302 404"),
     "live_sessions:join-code": row("get", EVERYONE_200),
     "live_sessions:join": row("get", EVERYONE_200),
     "live_sessions:answer": row("get", "403 200 403 403 403 403"),
