@@ -35,6 +35,8 @@ def answer_context(session, participant):
 def common_context(session):
     number, total = session.progress()
     card = session.current_card
+    if card is not None:
+        card.session = session  # the card's timer lock reads this session, not another copy
     return {
         "card_key": card_key(card),
         "session": session,

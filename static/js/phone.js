@@ -101,9 +101,11 @@
   let fetchedFor = null;
   let fetchedDraft = null;
   let sameCardFetched = true;
-  const fetchOwnForm = (area, sameCard) => {
+  let stateMayChange = false;
+  const fetchOwnForm = (area, sameCard, mayChange = false) => {
     fetchedFor = area;
     sameCardFetched = sameCard;
+    stateMayChange = mayChange;
     area.removeAttribute("data-fetch");
     htmx.ajax("GET", area.dataset.src, { target: area, swap: "outerHTML" });
   };
@@ -114,10 +116,15 @@
     const target = event.detail.target;
     if (target?.id !== "phone-answer" || event.detail.requestConfig?.verb !== "get") return;
     const key = /data-card="([^"]*)"/.exec(event.detail.serverResponse || "")?.[1];
-    if (target !== fetchedFor || !document.contains(target) || key !== target.dataset.card) {
+    const cardOf = (value) => (value || "").split("-")[0];
+    const sameCard = key === target.dataset.card ||
+      (stateMayChange && cardOf(key) === cardOf(target.dataset.card));
+    if (target !== fetchedFor || !document.contains(target) || !sameCard) {
       event.detail.shouldSwap = false;
       return;
     }
+    const card = document.getElementById("phone-card");
+    if (card && key !== card.dataset.card) card.dataset.card = key; // locked by the clock
     fetchedFor = null;
     fetchedDraft = draftOf(target);
   });
@@ -147,6 +154,12 @@
       fetchOwnForm(area, false);
     }
   };
+  // A locking timer reached zero (static/js/timer.js): the server, whose clock decides,
+  // says whether this card still takes answers.
+  document.addEventListener("timer:up", () => {
+    const area = document.getElementById("phone-answer");
+    if (area) fetchOwnForm(area, true, true);
+  });
   document.addEventListener("htmx:wsAfterMessage", () => {
     if (pushedDraft) restore(document.getElementById("phone-answer"), pushedDraft, false);
     pushedDraft = null;

@@ -42,11 +42,15 @@
     askAgain(timer.dataset.endsAt, "host-timer");
     if (!("locksAnswers" in timer.dataset)) return;
     timer.closest(".timer-box")?.querySelector("[data-answers-lock]")?.removeAttribute("hidden");
-    askAgain(timer.dataset.endsAt, "phone-answer");
+    // The phone's own script fetches its answer form again (static/js/phone.js).
+    const key = `${timer.dataset.endsAt}:answers`;
+    if (refetched.has(key)) return;
+    refetched.add(key);
+    setTimeout(() => document.dispatchEvent(new CustomEvent("timer:up")), 400);
   }
 
-  // The console's timer and the phone's answer form, from the server again (whose clock
-  // decides), a moment past zero so that the server's clock is past it too.
+  // The console's timer from the server again (whose clock decides), a moment past zero so
+  // that the server's clock is past it too.
   function askAgain(endsAt, id) {
     if (!document.getElementById(id) || refetched.has(`${endsAt}:${id}`)) return;
     refetched.add(`${endsAt}:${id}`);
