@@ -285,9 +285,12 @@ def to_participant(session, participant, html, close=False):
 
 @after_commit
 def participant_left(session):
-    to_phones(session, "phone-turn", "phone-card")
-    to_room(session, "room-people", "room-turn", "room-answers")
-    to_host(session, "host-controls", "host-people", "host-answers")
+    """Someone was removed: they leave every list and count, and the turn may have moved on (a
+    new turn restarts the timer; in the lobby the join panel may come back). Rare enough to
+    send the room its whole state; the console keeps its open person panel."""
+    to_phones(session, "phone-turn", "phone-timer", "phone-card", "phone-spread")
+    to_room(session, "room-state")
+    to_host(session, "host-controls", "host-timer", "host-people", "host-answers")
 
 
 @after_commit

@@ -753,9 +753,8 @@ class SessionCard(models.Model):
         """Answers the room may see: not private, not hidden, and once answers are shown."""
         if not self.answers_reach_room():
             return Answer.objects.none()
-        visible = self.answers.filter(
-            is_private=False, is_hidden=False, participant__removed_at__isnull=True
-        )
+        visible = self.answers.by_people().filter(is_private=False, is_hidden=False)
+        visible = visible.exclude(archive_consent=Consent.WITHDRAWN)  # its words are erased
         # Oldest first: the room shows them in pages, which must not shift as answers arrive.
         return visible.select_related("participant").order_by("created_at", "pk")
 
@@ -807,6 +806,13 @@ class Participant(models.Model):
         return self.answers.filter(archive_consent__in=shared).exists()
 
 
+class AnswerQuerySet(models.QuerySet):
+    def by_people(self):
+        """Answers of the people still taking part (Participant.objects.present()): what "23 of
+        40 answered" and the room count; a removed participant's answers stay on record."""
+        return self.filter(participant__removed_at__isnull=True)
+
+
 class Answer(models.Model):
     # What may become of a memory is the archive's rule (stories.sharing).
     Consent = Consent
@@ -823,6 +829,8 @@ class Answer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
         constraints = [
@@ -836,18 +844,20 @@ class Answer(models.Model):
         return _("Answer %(number)s") % {"number": self.pk}
 
     @property
+    def is_shared_anonymously(self):
+        """A memory shared anonymously: its writer's name is shown nowhere (room, console,
+        records, archive)."""
+        return self.archive_consent == self.Consent.ANONYMOUS
+
+    @property
     def author_label(self):
-        """Who wrote it, as records show it: a memory shared anonymously stays anonymous."""
-        if self.archive_consent == self.Consent.ANONYMOUS:
-            return _("Anonymous")
-        return self.participant.display_name
+        """Who wrote it, as records and the console show it."""
+        return _("Anonymous") if self.is_shared_anonymously else self.participant.display_name
 
     @property
     def room_name(self):
         """The name the room screen shows beside it: none for a memory shared anonymously."""
-        if self.archive_consent == self.Consent.ANONYMOUS:
-            return ""
-        return self.participant.display_name
+        return "" if self.is_shared_anonymously else self.participant.display_name
 
     @property
     def is_withdrawn(self):

@@ -89,16 +89,14 @@ def room_context(session):
     for answer in answers:
         answer.note_size = note_size(answer.text)
     face_down = session.face_down_cards().count()
-    present = session.participants.filter(removed_at__isnull=True)
+    present = session.people()
     context.update(
         {
             "answers": [answer for answer in answers if not answer.is_spotlighted],
             "spotlight": next((answer for answer in answers if answer.is_spotlighted), None),
             "answers_waiting": bool(card and not card.answers_reach_room()),
             # Every answer counts here, private and hidden ones too: "23 of 40 answered".
-            "answered_count": (
-                card.answers.filter(participant__removed_at__isnull=True).count() if card else 0
-            ),
+            "answered_count": card.answers.by_people().count() if card else 0,
             "people_count": present.count(),
             # Evaluated (once) only by the lobby's list of names.
             "people": present.order_by("-joined_at", "-pk")[:LOBBY_NAMES],
@@ -171,6 +169,10 @@ def summary_context(session):
         session.shown_cards().annotate(
             answer_count=Count("answers"),
             hidden_count=Count("answers", filter=Q(answers__is_hidden=True)),
+            # Participation is of the people still taking part (Answer.objects.by_people()).
+            people_answer_count=Count(
+                "answers", filter=Q(answers__participant__removed_at__isnull=True)
+            ),
         )
     )
     answers = Answer.objects.filter(session_card__session=session).select_related(
@@ -182,5 +184,5 @@ def summary_context(session):
     people = session.people().count()
     for card in cards:
         card.summary_answers = by_card.get(card.pk, [])
-        card.participation = round(100 * card.answer_count / people) if people else 0
+        card.participation = round(100 * card.people_answer_count / people) if people else 0
     return {"session": session, "cards": cards, "people": people}

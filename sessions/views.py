@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cxworkshop.downloads import attachment
+from cxworkshop.fragments import varies_on_htmx, wants_fragment
 from cxworkshop.network import public_base_url
 from cxworkshop.ratelimits import (
     ANSWER,
@@ -134,6 +135,7 @@ def session_command(request, pk, command):
 
 
 @require_http_methods(["GET", "POST"])
+@varies_on_htmx
 def timer_change(request, pk):
     """Set, start, pause, add time to or reset the timer (TimerForm says which). A GET gets the
     console's timer as the server sees it: the console asks when its countdown reaches zero."""
@@ -201,11 +203,11 @@ def person_panel(request, session, person, form=None, done="", status=200):
         "rename_form": form,
         "person_done": done,
     }
-    if request.htmx:
-        response = render(request, "sessions/console.html#host-person", context, status=status)
-    else:
-        response = render(request, "sessions/console.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
+    template = (
+        "sessions/console.html#host-person" if wants_fragment(request) else "sessions/console.html"
+    )
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])  # cxworkshop/fragments.py says why
     return response
 
 

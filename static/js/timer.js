@@ -125,7 +125,9 @@
       return;
     }
     const template = document.getElementById("kept-answer-template");
-    if (!template || answer.querySelector("[data-kept-answer]")) return;
+    // The server may have kept them itself (a refused post answers with them: #phone-unsent).
+    if (answer.querySelector("#phone-unsent")) kept = null;
+    if (!template || !kept || answer.querySelector("[data-kept-answer]")) return;
     const copy = template.content.cloneNode(true);
     copy.querySelector("textarea").value = kept.text;
     answer.append(copy);

@@ -169,6 +169,42 @@ def test_removing_the_person_whose_turn_it_is_moves_the_turn_on(live_session, ph
     assert "Bo" not in turns
 
 
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_removing_the_picker_in_a_spread_hands_the_blocks_to_the_next_person(facilitator):
+    session = await sync_to_async(start_session)(facilitator, mode="spread")
+    ana = await joined(session, "Ana")
+    bo = await joined(session, "Bo")
+    await sync_to_async(session.pass_turn)()  # Ana's turn to pick
+    bo_phone, _connected = await connect(f"/ws/join/{session.join_code}/", bo)
+    room, _connected = await connect(f"/ws/live/{session.pk}/room/", await logged_in(facilitator))
+    assert "Ana" in await room.receive_from()
+    await bo_phone.receive_from()
+    host = await logged_in(facilitator)
+
+    await post(host, person_url(session, await sync_to_async(person)(session, "Ana"), "remove"))
+
+    update = await bo_phone.receive_from()
+    bo_person = await sync_to_async(person)(session, "Bo")
+    assert f'data-turn-of="{bo_person.pk}"' in update
+    assert reverse("live_sessions:pick", args=[session.join_code, 1])[:-2] in update  # blocks
+    room_update = await room.receive_from()
+    assert "<strong>Bo</strong>, pick a block" in room_update and "Ana" not in room_update
+    for socket in (bo_phone, room):
+        await socket.disconnect()
+    del ana
+
+
+def test_the_summary_counts_participation_of_those_still_here(live_session, phone):
+    live_session.reveal_next()
+    for name in ["Ana", "Bo"]:
+        phone(live_session, name).post(answer_url(live_session), {"text": f"From {name}"})
+    live_session.remove(person(live_session, "Ana"))
+    card = screens.summary_context(live_session)["cards"][0]
+    assert card.participation == 100  # Bo, the one person here, answered: not 200 %
+    assert [answer.text for answer in card.summary_answers] == ["From Ana", "From Bo"]
+
+
 def test_removing_the_only_person_on_turn_leaves_nobody_on_turn(live_session, phone):
     phone(live_session, "Ana")
     live_session.pass_turn()

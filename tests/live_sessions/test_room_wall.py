@@ -172,3 +172,25 @@ async def test_an_anonymous_memory_sends_no_name_to_the_room_socket(facilitator)
     frames.append(await room.receive_from())
     await room.disconnect()
     assert [frame for frame in frames if ANONYMOUS_NAME in frame] == []
+
+
+def test_a_withdrawn_memory_leaves_the_wall_with_its_writers_name(
+    phone, live_session, facilitator_client
+):
+    from stories import sharing
+
+    live_session.reveal_next()
+    live_session.reveal_next()  # the memory card
+    anonymous = phone(live_session, ANONYMOUS_NAME)
+    anonymous.post(
+        answer_url(live_session),
+        {"text": "The baker who remembered my order", "archive_consent": "anonymous"},
+    )
+    phone(live_session, "Bo").post(answer_url(live_session), {"text": "A nurse who sang"})
+    sharing.withdraw(Answer.objects.get(archive_consent="anonymous").story)
+
+    wall = wall_of(room_page(facilitator_client, live_session))
+    assert "A nurse who sang" in wall
+    assert ANONYMOUS_NAME not in wall  # no empty note under their name either
+    assert wall.count('<li class="answer-note') == 1
+    assert "2 of 2 answered" in wall  # they did answer: the count says so, without a name
