@@ -11,17 +11,7 @@ from django.urls import reverse
 from sessions import screens
 from sessions.models import Answer, JoiningLocked, Participant
 from tests.live_sessions.conftest import start_session
-from tests.live_sessions.test_races import (
-    ROUNDS,
-    Browser,
-    assert_no_server_errors,
-    at_once,
-    facilitator_tab,
-    new_phone,
-    start,
-)
-from tests.live_sessions.test_races import command as command_from
-from tests.live_sessions.test_races import post as post_later
+from tests.live_sessions.test_races import ROUNDS, Browser, joins_racing
 from tests.live_sessions.test_sockets import connect, joined, logged_in, post
 
 REMOVED = "The facilitator removed you from this session."
@@ -361,22 +351,10 @@ def test_joins_racing_the_lock_are_either_in_or_told_joining_is_closed(server, f
     makes them: the lock is taken under the session's row lock, so each join lands wholly
     before it (in) or after it (refused, nobody created)."""
     for _round in range(ROUNDS):
-        session = start(facilitator, server)
-        tab = facilitator_tab(server, facilitator, session)
-        phones = [new_phone(server, session) for _ in range(8)]
-
-        results = at_once(
-            command_from(tab, session, "lock-joining"),
-            *[
-                post_later(phone, session.join_path, {"display_name": f"P{n}"}, htmx=False)
-                for n, phone in enumerate(phones)
-            ],
+        session, phones, results, joined, refused = joins_racing(
+            server, facilitator, "lock-joining"
         )
-
-        assert_no_server_errors(results)
         assert results[0][0] == 200
-        joined = [result for result in results[1:] if result[0] == 302]
-        refused = [result for result in results[1:] if result[0] != 302]
         assert all(status == 403 and LOCKED in page for status, page, _headers in refused)
         assert session.participants.count() == len(joined)
         for phone, (status, _page, _headers) in zip(phones, results[1:], strict=True):

@@ -304,23 +304,28 @@ def test_ending_in_one_tab_while_the_other_moves_on_leaves_the_session_ended(ser
         assert_cards_shown_in_order(session)
 
 
+def joins_racing(server, host, command_name, people=8):
+    """A facilitator's command and `people` phones joining, released together: the session,
+    the phones, every result (the command's first) and the joins that got in or were refused."""
+    session = start(host, server)
+    tab = facilitator_tab(server, host, session)
+    phones = [new_phone(server, session) for _ in range(people)]
+    results = at_once(
+        command(tab, session, command_name),
+        *[
+            post(phone, session.join_path, {"display_name": f"P{n}"}, htmx=False)
+            for n, phone in enumerate(phones)
+        ],
+    )
+    assert_no_server_errors(results)
+    joined = [result for result in results[1:] if result[0] == 302]
+    refused = [result for result in results[1:] if result[0] != 302]
+    return session, phones, results, joined, refused
+
+
 def test_phones_joining_as_the_session_ends_are_either_in_or_told_it_ended(server, host):
     for _round in range(ROUNDS):
-        session = start(host, server)
-        tab = facilitator_tab(server, host, session)
-        phones = [new_phone(server, session) for _ in range(8)]
-
-        results = at_once(
-            command(tab, session, "end"),
-            *[
-                post(phone, session.join_path, {"display_name": f"P{n}"}, htmx=False)
-                for n, phone in enumerate(phones)
-            ],
-        )
-
-        assert_no_server_errors(results)
-        joined = [result for result in results[1:] if result[0] == 302]
-        refused = [result for result in results[1:] if result[0] != 302]
+        session, _phones, _results, joined, refused = joins_racing(server, host, "end")
         assert all("That session has ended" in page for _status, page, _headers in refused)
         session.refresh_from_db()
         assert session.participants.count() == len(joined)

@@ -121,19 +121,23 @@ def test_the_lobby_counts_everyone_here_and_lists_the_newest_first(
     assert people.index("Cy") < people.index("Ana")
 
 
+def memories_shared(phone, session):
+    """The memory card up, with two memories shared: one anonymously, Bo's with his name."""
+    session.reveal_next()
+    session.reveal_next()  # the memory card
+    phone(session, ANONYMOUS_NAME).post(
+        answer_url(session),
+        {"text": "The baker who remembered my order", "archive_consent": "anonymous"},
+    )
+    phone(session, "Bo").post(
+        answer_url(session), {"text": "A nurse who sang", "archive_consent": "named"}
+    )
+
+
 def test_an_anonymous_memory_shows_no_name_on_the_wall_or_in_the_spotlight(
     phone, live_session, facilitator_client
 ):
-    live_session.reveal_next()
-    live_session.reveal_next()  # the memory card
-    anonymous = phone(live_session, ANONYMOUS_NAME)
-    anonymous.post(
-        answer_url(live_session),
-        {"text": "The baker who remembered my order", "archive_consent": "anonymous"},
-    )
-    phone(live_session, "Bo").post(
-        answer_url(live_session), {"text": "A nurse who sang", "archive_consent": "named"}
-    )
+    memories_shared(phone, live_session)
     page = room_page(facilitator_client, live_session)
     assert "The baker who remembered my order" in page and "A nurse who sang" in page
     assert ANONYMOUS_NAME not in page
@@ -179,14 +183,7 @@ def test_a_withdrawn_memory_leaves_the_wall_with_its_writers_name(
 ):
     from stories import sharing
 
-    live_session.reveal_next()
-    live_session.reveal_next()  # the memory card
-    anonymous = phone(live_session, ANONYMOUS_NAME)
-    anonymous.post(
-        answer_url(live_session),
-        {"text": "The baker who remembered my order", "archive_consent": "anonymous"},
-    )
-    phone(live_session, "Bo").post(answer_url(live_session), {"text": "A nurse who sang"})
+    memories_shared(phone, live_session)
     sharing.withdraw(Answer.objects.get(archive_consent="anonymous").story)
 
     wall = wall_of(room_page(facilitator_client, live_session))
