@@ -109,12 +109,20 @@
     }
   }
 
+  // How many live updates have come, and which the last layout followed (tests wait on these).
+  let messages = 0;
+  document.addEventListener("htmx:wsAfterMessage", () => {
+    messages += 1;
+    root.dataset.messages = messages;
+  });
+
   let pending = false;
   function layout() {
     if (pending) return;
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
+      root.dataset.laidOutAfter = messages;
       const before = pager.pages;
       paginate();
       fitNames();

@@ -50,7 +50,23 @@ def open_room(new_page, session, viewport):
     room = new_page(viewport=viewport)
     room.emulate_media(reduced_motion="reduce")  # boxes measured where they stay
     room.goto(f"/live/{session.pk}/room/?key={session.room_key}")
+    settled(room)
     return room
+
+
+def settled(room):
+    """Wait until the room's socket has sent its state (it replaces the page's) and the room has
+    laid that out: measuring before then measures what is about to be swapped away."""
+    room.wait_for_function(
+        "() => { const room = document.querySelector('[data-room]');"
+        " return room && room.dataset.messages"
+        " && room.dataset.laidOutAfter === room.dataset.messages; }"
+    )
+
+
+def reload(room):
+    room.reload()
+    settled(room)
 
 
 def boxes(page, selector):
@@ -138,6 +154,7 @@ def test_a_room_of_forty_sees_every_answer_whole_page_by_page(new_page, live_app
     session.reveal_next()  # here, not by the server: the screens see it once they reload
     for page in [room, *phones]:
         page.reload()
+    settled(room)
     for phone, number in zip(phones, [1, 2, 3], strict=True):
         answer(phone, texts[number])
     with ThreadPoolExecutor(8) as pool:
@@ -162,7 +179,7 @@ def test_a_room_of_forty_sees_every_answer_whole_page_by_page(new_page, live_app
 
     for name, viewport in PROJECTORS.items():
         room.set_viewport_size(viewport)
-        room.reload()
+        reload(room)
         expect(room.locator(".room__answered")).to_have_text("40 of 40 answered")
         assert font_share_of_height(room, "#room-progress") >= 0.024
         assert_whole_on_screen(room, "#room-progress")
@@ -183,7 +200,7 @@ def test_a_lobby_of_two_hundred_keeps_the_code_and_qr_whole(new_page, live_app):
     expect(people.get_by_role("heading")).to_have_text("200 people here")
     for name, viewport in PROJECTORS.items():
         room.set_viewport_size(viewport)
-        room.reload()
+        reload(room)
         expect(room.get_by_label("Join code")).to_have_text(session.join_code)
         for part in [".lobby__code", ".lobby__qr", ".lobby__link", ".lobby__hint", ".lobby__title"]:
             assert_whole_on_screen(room, part)
@@ -211,7 +228,7 @@ def test_every_face_down_block_of_a_table_spread_is_on_screen(new_page, live_app
     room = open_room(new_page, session, PROJECTORS["1080p"])
     for name, viewport in PROJECTORS.items():
         room.set_viewport_size(viewport)
-        room.reload()
+        reload(room)
         expect(room.locator("#room-turn")).to_contain_text("Ana")
         expect(room.locator(".lobby__qr")).to_have_count(0)  # a join line instead
         assert_whole_on_screen(room, ".room__join--line")
@@ -223,7 +240,7 @@ def test_every_face_down_block_of_a_table_spread_is_on_screen(new_page, live_app
     session.pass_turn()  # a card is up, and Bo picks the next block
     for name, viewport in PROJECTORS.items():
         room.set_viewport_size(viewport)
-        room.reload()
+        reload(room)
         expect(room.locator("#room-card")).to_contain_text("what surprised a customer?")
         expect(room.locator("#room-turn")).to_contain_text("Bo")
         assert len(assert_whole_on_screen(room, ".room__table .wood-block")) == cards - 1
