@@ -25,7 +25,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from sessions import screens
+from sessions import access, screens
 
 JOIN = "sessions/join.html"
 ROOM = "sessions/room.html"
@@ -263,7 +263,8 @@ def names_changed(session):
 def participant_removed(session, participant):
     """Tell the removed participant's phone why, and close its socket; then the screens, where
     they are gone from every list (and from the turn, which moved on)."""
-    goodbye = render_to_string(f"{JOIN}#phone-removed", {"session": session})
+    context = {"session": session, "refused": access.REMOVED}
+    goodbye = render_to_string(f"{JOIN}#phone-removed", context)
     to_participant(session, participant, goodbye, close=True)
     participant_left(session)
 
