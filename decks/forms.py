@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from cxworkshop.tags import BoundedTagField
-from decks import transfer
+from decks import printing, transfer
 from decks.models import Card, Deck
 
 
@@ -182,3 +182,14 @@ class LibrarySearchForm(forms.Form):
         required=False,
         choices=[("", _("Any language")), *Deck._meta.get_field("language").choices],
     )
+
+
+class PrintForm(forms.Form):
+    """The paper a deck's cut-out cards are laid out for; anything else gets the default."""
+
+    paper = forms.ChoiceField(choices=list(printing.PAPERS.items()), required=False)
+
+    def chosen_paper(self):
+        if self.is_valid() and self.cleaned_data["paper"]:
+            return self.cleaned_data["paper"]
+        return printing.DEFAULT_PAPER

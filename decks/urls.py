@@ -22,6 +22,7 @@ urlpatterns = [
         views.deck_export,
         name="deck-export",
     ),
+    path("<slug:slug>/print/", views.deck_print, name="deck-print"),
     path("<slug:slug>/submit/", views.deck_submit, name="deck-submit"),
     path("<slug:slug>/withdraw/", views.deck_withdraw, name="deck-withdraw"),
     re_path(

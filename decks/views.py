@@ -1,5 +1,6 @@
 """Deck builder, library and curation views: check permission, run a form, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -14,13 +15,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cxworkshop.downloads import attachment
 from cxworkshop.fragments import varies_on_htmx, wants_fragment
-from decks import transfer
+from cxworkshop.network import public_base_url
+from decks import printing, transfer
 from decks.forms import (
     CardForm,
     CardsAddForm,
     DeckForm,
     DeckImportForm,
     LibrarySearchForm,
+    PrintForm,
     RejectForm,
 )
 from decks.models import Deck
@@ -326,6 +329,31 @@ def deck_import(request):
             return redirect(deck)
         return render(request, "decks/deck_import.html", {"form": form}, status=400)
     return render(request, "decks/deck_import.html", {"form": form})
+
+
+# Printing
+
+
+@login_required
+def deck_print(request, slug):
+    """The deck as cut-out cards on sheets of paper, fronts and backs, for the browser to print."""
+    deck = visible_deck(request, slug)
+    play_url = public_base_url(request, settings.PUBLIC_URL, settings.SERVE_HOST) + reverse(
+        "live_sessions:session-start", args=[deck.slug]
+    )
+    cards = list(deck.cards.all())
+    paper = PrintForm(request.GET).chosen_paper()
+    context = {
+        "deck": deck,
+        "paper": paper,
+        "paper_name": printing.PAPERS[paper],
+        "papers": printing.PAPERS,
+        "sheets": printing.deck_sheets(cards),
+        "card_count": len(cards),
+        "play_url": play_url,
+        "qr": printing.qr_code(play_url, "deck-qr"),
+    }
+    return render(request, "decks/deck_print.html", context)
 
 
 # Curation

@@ -64,6 +64,7 @@ ACCESS = {
     "decks:deck-detail": row("get", "login login login 404 200 200"),
     "decks:deck-preview": row("get", "login login login 404 200 200"),
     "decks:deck-export": row("get", "login login login 404 200 200"),
+    "decks:deck-print": row("get", "login login login 404 200 200"),
     "decks:deck-edit": row("get", "login login login 404 200 403"),
     "decks:deck-delete": row("get", "login login login 404 200 403"),
     "decks:deck-duplicate": row("post", "login login login 404 302 403"),
