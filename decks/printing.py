@@ -19,9 +19,11 @@ ROWS = 4
 PAPERS = {"a4": _("A4"), "letter": _("US Letter")}
 DEFAULT_PAPER = "a4"
 
-# How much text a card face holds at each type size (prompt and follow-up together, in
-# characters), measured on the printed PDF; anything longer gets the smallest size.
-TEXT_SIZES = [(60, "large"), (140, "medium"), (300, "small")]
+# How much text fits at each type size (in characters), measured on the printed PDF with the
+# longest texts the forms allow; anything longer gets the smallest size. A card's face holds its
+# prompt and follow-up, a back the deck's name beside the QR code.
+CARD_TEXT_SIZES = [(60, "large"), (140, "medium"), (220, "small")]
+DECK_NAME_SIZES = [(48, "large")]
 SMALLEST_TEXT = "smallest"
 # White modules around the QR code: scanners need a margin, and a card's edge may be cut close.
 QUIET_ZONE = 2
@@ -52,10 +54,18 @@ def sheets(cards, columns=COLUMNS, rows=ROWS):
     return laid_out
 
 
+def size_for(length, sizes):
+    return next((size for limit, size in sizes if length <= limit), SMALLEST_TEXT)
+
+
 def text_size(card):
     """The type size a card's face needs so that its whole text fits on the card."""
-    length = len(card.prompt) + len(card.follow_up)
-    return next((size for limit, size in TEXT_SIZES if length <= limit), SMALLEST_TEXT)
+    return size_for(len(card.prompt) + len(card.follow_up), CARD_TEXT_SIZES)
+
+
+def deck_name_size(deck):
+    """The type size of the deck's name on the backs, so that it fits beside the QR code."""
+    return size_for(len(deck.title), DECK_NAME_SIZES)
 
 
 @dataclass(frozen=True)

@@ -352,6 +352,7 @@ def deck_print(request, slug):
         "card_count": len(cards),
         "play_url": play_url,
         "qr": printing.qr_code(play_url, "deck-qr"),
+        "deck_name_size": printing.deck_name_size(deck),
     }
     return render(request, "decks/deck_print.html", context)
 

@@ -5,7 +5,7 @@ import re
 from django.urls import reverse
 
 from decks import printing
-from decks.models import Card
+from decks.models import Card, Deck
 from tests.factories import CardFactory, DeckFactory, deck_with_cards
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -48,12 +48,16 @@ def test_two_hundred_cards_take_twenty_five_sheets():
 
 
 def test_longer_text_is_printed_smaller_so_it_fits_the_card():
-    short = Card(prompt="Your best day?")
-    longest = Card(prompt="x" * 300, follow_up="y" * 300)
-    assert printing.text_size(short) == "large"
+    assert printing.text_size(Card(prompt="Your best day?")) == "large"
     assert printing.text_size(Card(prompt="x" * 100)) == "medium"
-    assert printing.text_size(Card(prompt="x" * 200, follow_up="y" * 100)) == "small"
-    assert printing.text_size(longest) == "smallest"
+    assert printing.text_size(Card(prompt="x" * 150, follow_up="y" * 50)) == "small"
+    assert printing.text_size(Card(prompt="x" * 300)) == "smallest"
+    assert printing.text_size(Card(prompt="x" * 300, follow_up="y" * 300)) == "smallest"
+
+
+def test_a_long_deck_name_is_printed_smaller_on_the_backs():
+    assert printing.deck_name_size(Deck(title="Kick-off questions")) == "large"
+    assert printing.deck_name_size(Deck(title="x" * 120)) == "smallest"
 
 
 # The page
