@@ -147,3 +147,9 @@ def test_a_library_deck_prints_for_any_facilitator_but_a_private_one_does_not(
     library = deck_with_cards(1, owner=facilitator, status="approved")
     assert print_page(other_client, private).status_code == 404
     assert print_page(other_client, library).status_code == 200
+
+
+def test_one_card_is_counted_as_one_card_on_one_sheet(facilitator_client, facilitator):
+    deck = deck_with_cards(1, owner=facilitator)
+    page = print_page(facilitator_client, deck).content.decode()
+    assert re.search(r"1 card\s+· 1 sheet, printed on both sides", page)

@@ -106,7 +106,9 @@ def test_a_deck_prints_as_cut_out_cards_on_a4_and_letter_with_backs_behind_their
     page.goto(deck.get_absolute_url())
     page.get_by_role("link", name="Print the cards").click()
     expect(page.get_by_role("heading", name="Print the cards")).to_be_visible()
-    expect(page.get_by_text("9 cards on 2 sheets")).to_be_visible()
+    expect(page.locator(".print-toolbar .lead")).to_have_text(
+        "9 cards · 2 sheets, each printed on both sides"
+    )
     expect(page.get_by_text("Print double-sided, flip on the long edge.")).to_be_visible()
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     expect(page.get_by_role("link", name="A4")).to_have_attribute("aria-current", "true")
