@@ -136,3 +136,10 @@ def test_a_deck_prints_as_cut_out_cards_on_a4_and_letter_with_backs_behind_their
         assert len(ninth) == 1 and ninth[0] < size[0] / 2, paper
         assert len(play) == 1 and play[0] > size[0] / 2, paper
     assert dialogs == []
+    assert page.locator("script:not([src]), img[src='x'], [onerror]").count() == 0
+
+    empty = DeckFactory(owner=facilitator, title="Nothing yet")
+    page.goto(reverse("decks:deck-print", args=[empty.slug]))
+    expect(page.get_by_text("This deck has no cards yet.")).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_have_count(0)
+    screenshot(page, "print-cards-empty-1366")
