@@ -91,10 +91,14 @@ def test_memory_cards_are_printed_with_the_memory_band(facilitator_client, facil
     assert page.index("Which customer memory stays with you?") > memory
 
 
-def test_a_deck_of_two_hundred_cards_prints_on_fifty_pages(facilitator_client, facilitator):
+def test_a_deck_of_two_hundred_cards_prints_on_fifty_pages(
+    facilitator_client, facilitator, django_assert_max_num_queries
+):
     deck = DeckFactory(owner=facilitator)
     deck.add_cards([{"prompt": f"Question {number}?"} for number in range(1, 201)])
-    page = print_page(facilitator_client, deck).content.decode()
+    with django_assert_max_num_queries(4):  # the session, the user, the deck, its cards
+        response = print_page(facilitator_client, deck)
+    page = response.content.decode()
     assert page.count('<section class="sheet') == 50
     assert len(fronts(page)) == 200
 

@@ -143,3 +143,18 @@ def test_a_deck_prints_as_cut_out_cards_on_a4_and_letter_with_backs_behind_their
     expect(page.get_by_text("This deck has no cards yet.")).to_be_visible()
     expect(page.get_by_role("button", name="Print")).to_have_count(0)
     screenshot(page, "print-cards-empty-1366")
+
+
+def test_a_deck_of_two_hundred_cards_prints_on_fifty_pages(page):
+    facilitator = UserFactory()
+    deck = DeckFactory(owner=facilitator, title="The big box")
+    deck.add_cards([{"prompt": f"Question {number}?"} for number in range(1, 201)])
+    log_in(page, facilitator)
+    page.goto(f"{reverse('decks:deck-print', args=[deck.slug])}?paper=letter")
+    expect(page.locator(".print-toolbar .lead")).to_contain_text("25 sheets")
+    pdf = ARTIFACTS / "print-cards-200-letter.pdf"
+    page.pdf(path=pdf, prefer_css_page_size=True)
+    assert pdf_pages(pdf) == (50, PAPERS["letter"])
+    last_fronts = [word for word, _ in words_on(pdf, 49)]
+    assert {"193?", "200?"} <= set(last_fronts) and "192?" not in last_fronts
+    assert [word for word, _ in words_on(pdf, 50)].count("Play") == 8
