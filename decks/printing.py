@@ -2,7 +2,8 @@
 
 Each sheet holds COLUMNS x ROWS cards of 85 x 55 mm with 10 mm between them for the crop
 marks (static/css/print.css draws them); that grid fits A4 and US Letter alike, centred, with
-at least 14 mm to spare on every side for printers that cannot print to the edge.
+at least 14 mm to spare on every side (10 mm past the crop marks) for printers that cannot
+print to the edge.
 
 The sheets print double-sided, flipped on the long edge: each front is followed by its back,
 whose rows are mirrored, so the back of the card in the first column lands behind it in the
@@ -80,11 +81,12 @@ def deck_sheets(cards):
 
 @dataclass(frozen=True)
 class QRCode:
-    svg: str  # drawn once on the page, with `svg_id`; every back shows it by reference
+    svg: str  # drawn once on the page, with this id; every back shows it by reference
+    id: str
     size: int  # its width in modules, for the viewBox of the backs
 
 
-def qr_code(url, svg_id):
+def qr_code(url, svg_id="deck-qr"):
     qr = segno.make(url, error="m")
     svg = qr.svg_inline(border=QUIET_ZONE, dark="#000000", omitsize=True, svgid=svg_id)
-    return QRCode(svg=svg, size=qr.symbol_size(scale=1, border=QUIET_ZONE)[0])
+    return QRCode(svg=svg, id=svg_id, size=qr.symbol_size(scale=1, border=QUIET_ZONE)[0])

@@ -351,7 +351,7 @@ def deck_print(request, slug):
         "sheets": printing.deck_sheets(cards),
         "card_count": len(cards),
         "play_url": play_url,
-        "qr": printing.qr_code(play_url, "deck-qr"),
+        "qr": printing.qr_code(play_url),
         "deck_name_size": printing.deck_name_size(deck),
     }
     return render(request, "decks/deck_print.html", context)
