@@ -94,6 +94,11 @@ ACCESS = {
     "live_sessions:participant-remove": row("post", "403 403 403 404 302 404"),
     # The timer (the empty form: the owner is sent back to the console with the message).
     "live_sessions:timer": row("post", "403 403 403 404 302 404"),
+    # Co-facilitators: only the session's own facilitator adds or removes them (400: the empty
+    # form; removing someone who was not one changes nothing). tests/live_sessions/
+    # test_co_facilitators.py checks that a co-facilitator gets the "O" column elsewhere.
+    "live_sessions:co-facilitator-add": row("post", "403 403 403 404 400 404"),
+    "live_sessions:co-facilitator-remove": row("post", "403 403 403 404 302 404"),
     "live_sessions:join-code": row("get", EVERYONE_200),
     "live_sessions:join": row("get", EVERYONE_200),
     "live_sessions:answer": row("get", "403 200 403 403 403 403"),
@@ -275,6 +280,7 @@ def url_for(name, arguments, world):
         "code": world.session.join_code,
         "answer_id": world.answer.pk,
         "participant_id": world.participant.pk,
+        "user_id": world.staff.pk,
         "story_id": world.story.pk,
         "token": world.participant.token,
         "file_format": "md" if name == "stories:digest-download" else "csv",
