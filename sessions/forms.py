@@ -113,12 +113,14 @@ class CoFacilitatorForm(forms.Form):
         if user.pk == self.session.facilitator_id:
             raise forms.ValidationError(_("That is you: you already run this session."))
         if self.session.co_facilitators.filter(pk=user.pk).exists():
-            raise forms.ValidationError(
-                _("%(name)s is already a co-facilitator of this session."),
-                params={"name": user},
-            )
+            raise self.already_added(user)
         self.user = user
         return email
+
+    def already_added(self, user):
+        return forms.ValidationError(
+            _("%(name)s is already a co-facilitator of this session."), params={"name": user}
+        )
 
 
 class JoinCodeForm(forms.Form):

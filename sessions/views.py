@@ -319,13 +319,14 @@ def co_facilitators_panel(request, session, form=None, done="", status=200):
 def co_facilitator_add(request, pk):
     session = facilitated_session(request, pk)
     form = CoFacilitatorForm(request.POST, session=session)
+    try:
+        if form.is_valid() and not session.add_co_facilitator(form.user):
+            form.add_error("email", form.already_added(form.user))  # by another tab, just now
+    except SessionEnded:
+        return to_summary(request, session)
     if not form.is_valid():
         # htmx swaps only a success into the page (base.html's responseHandling).
         return co_facilitators_panel(request, session, form, status=200 if request.htmx else 400)
-    try:
-        session.add_co_facilitator(form.user)
-    except SessionEnded:
-        return to_summary(request, session)
     done = _("%(name)s can now run this session with you.") % {"name": form.user}
     if not request.htmx:
         messages.success(request, done)

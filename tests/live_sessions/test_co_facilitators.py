@@ -11,6 +11,7 @@ from cxworkshop.asgi import application
 from sessions.models import Answer
 from tests.conftest import logged_in
 from tests.factories import UserFactory
+from tests.live_sessions import test_races as races
 from tests.live_sessions.conftest import PROMPTS, start_session
 
 
@@ -260,3 +261,35 @@ async def test_a_room_screen_opened_by_the_private_link_stays_open_when_its_open
     await sync_to_async(owner.post)(command(session, "next"))
     assert PROMPTS[0] in await room.receive_from()  # the projector's link is anyone's who holds it
     await room.disconnect()
+
+
+# Two tabs adding the same person at once
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_adding_the_same_colleague_from_two_tabs_at_once_adds_them_once(app_server):
+    server = app_server(CXW_HTTP_CONCURRENCY="32")
+    owner, colleague = UserFactory(), UserFactory(name="Chris Colleague")
+    session = start_session(owner)
+    tabs = [races.facilitator_tab(server, owner, session) for _ in range(2)]
+    path = add_url(session)
+    for _round in range(races.ROUNDS):
+        taps = [
+            races.post(tab, path, {"email": colleague.email}, htmx=htmx)
+            for tab in tabs
+            for htmx in (True, False)
+        ]
+
+        results = races.at_once(*taps)
+
+        races.assert_no_server_errors(results)
+        assert list(session.co_facilitators.all()) == [colleague]
+        # Each tap added them (a plain post is then sent back to the console), or was told
+        # that they already were one: one tap did add them.
+        said = [
+            "added" if status == 302 or "already a co-facilitator" not in page else "told"
+            for status, page, _headers in results
+        ]
+        assert sorted(said) == ["added", "told", "told", "told"]
+        session.remove_co_facilitator(colleague)
