@@ -125,14 +125,17 @@ def console(request, pk):
 
 
 def console_context(request, session, **extra):
-    """The whole console page: what every console shows, and the co-facilitators' panel as
-    this facilitator sees it (only the session's own facilitator may change it)."""
+    """The whole console page: what every console shows, and the co-facilitators' panel."""
+    return {**screens.host_context(session), **co_facilitators_context(request, session), **extra}
+
+
+def co_facilitators_context(request, session):
+    """The co-facilitators' panel as this facilitator sees it (only the session's own
+    facilitator may change it)."""
     return {
-        **screens.host_context(session),
         "is_facilitator": is_facilitator_of(session, request.user),
         "co_facilitators": list(session.co_facilitators.order_by("email")),
         "co_facilitator_form": CoFacilitatorForm(session=session),
-        **extra,
     }
 
 
@@ -364,7 +367,8 @@ def room(request, pk):
 @login_required
 def summary(request, pk):
     session = hosted_session(request, pk)
-    return render(request, "sessions/summary.html", screens.summary_context(session))
+    context = {**screens.summary_context(session), **co_facilitators_context(request, session)}
+    return render(request, "sessions/summary.html", context)
 
 
 @login_required

@@ -293,3 +293,19 @@ def test_adding_the_same_colleague_from_two_tabs_at_once_adds_them_once(app_serv
         ]
         assert sorted(said) == ["added", "told", "told", "told"]
         session.remove_co_facilitator(colleague)
+
+
+def test_after_the_session_the_facilitator_removes_a_co_facilitator_from_the_summary(
+    live_session, facilitator_client, added, colleague_client
+):
+    live_session.end()
+    summary = reverse("live_sessions:summary", args=[live_session.pk])
+    assert colleague_client.get(summary).status_code == 200
+    page = facilitator_client.get(summary).content.decode()
+    assert 'Remove<span class="visually-hidden"> Chris Colleague</span>' in page
+    assert "Add co-facilitator" not in page
+
+    response = facilitator_client.post(remove_url(live_session, added))
+
+    assert response.url == summary
+    assert colleague_client.get(summary).status_code == 404
