@@ -35,7 +35,10 @@ def test_a_co_facilitator_added_mid_session_runs_it_until_removed(new_page):
 
     chris = new_page(viewport=LAPTOP)
     log_in(chris, colleague)
-    chris.goto(session.get_absolute_url())
+    chris.goto("/live/")
+    expect(chris.get_by_text("Co-facilitating with Maya Owner")).to_be_visible()
+    screenshot(chris, "co-facilitator-session-list-1366")
+    chris.get_by_role("link", name=session.title).click()
     chris.wait_for_function("document.getElementById('live-paused').hidden")
     expect(chris.get_by_text("Co-facilitating with Maya Owner")).to_be_visible()
     expect(chris.get_by_role("button", name="Add co-facilitator")).to_have_count(0)
