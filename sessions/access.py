@@ -1,7 +1,11 @@
 """Who may do what on a live session: the one place that decides, for the HTTP views and the
 WebSocket consumers alike.
 
-- The **facilitator** runs their own sessions (logged in; staff get no exception).
+- The **facilitator** runs their own sessions (logged in; staff get no exception), with the
+  **co-facilitators** they added: the same console, commands, moderation, room screen and
+  summary, for that session only, until the facilitator removes them (at once: their next
+  request is refused and their open sockets are closed). Only the facilitator adds or removes
+  co-facilitators.
 - The **room screen** shows a session to its facilitator, or to a browser holding the room's
   secret key. The key travels in a cookie, never in a URL that gets logged: the private link
   (`/live/<pk>/room/?key=…`) sets the cookie and redirects to the clean room URL, and the room
@@ -20,6 +24,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,16 +36,32 @@ PARTICIPANTS_KEY = "live_participants"  # in the Django session: {live session p
 ROOM_KEY_COOKIE = "room_key"  # path: the room page
 ROOM_SOCKET_COOKIE = "room_socket_key"  # path: the room's socket
 REMOVED = gettext_lazy("The facilitator removed you from this session.")
+CO_FACILITATOR_REMOVED = gettext_lazy(
+    "%(facilitator)s removed you as co-facilitator of this session."
+)
 
 
 # Facilitator
 
 
-def session_run_by(user, pk):
-    """Session `pk` if `user` is its facilitator, else None."""
+def sessions_run_by(user):
+    """The sessions `user` may run: their own and those they co-facilitate. The one rule of
+    "may run this session"."""
     if user is None or not user.is_authenticated:
-        return None
-    return LiveSession.objects.live().filter(pk=pk, facilitator=user).first()
+        return LiveSession.objects.none()
+    return LiveSession.objects.filter(
+        Q(facilitator=user) | Q(pk__in=user.co_facilitated_sessions.values("pk"))
+    )
+
+
+def session_run_by(user, pk):
+    """Session `pk` if `user` may run it (its facilitator or a co-facilitator), else None."""
+    return sessions_run_by(user).live().filter(pk=pk).first()
+
+
+def is_facilitator_of(session, user):
+    """Whether `user` is the session's own facilitator (not a co-facilitator)."""
+    return user is not None and user.is_authenticated and session.facilitator_id == user.pk
 
 
 def hosted_session(request, pk):
@@ -51,6 +72,18 @@ def hosted_session(request, pk):
     session = session_run_by(request.user, pk)
     if session is None:
         raise Http404
+    return session
+
+
+def facilitated_session(request, pk):
+    """A session whose own facilitator is logged in, for what only they may do (add or remove
+    co-facilitators): 403 for a co-facilitator and for anyone not logged in, 404 for any other
+    facilitator."""
+    session = hosted_session(request, pk)
+    if not is_facilitator_of(session, request.user):
+        raise PermissionDenied(
+            _("Only the session's facilitator can add or remove co-facilitators.")
+        )
     return session
 
 
@@ -78,6 +111,12 @@ def room_screen_session(request, pk):
 
 def room_socket_session(scope, pk):
     return room_session(scope.get("user"), pk, scope.get("cookies", {}).get(ROOM_SOCKET_COOKIE, ""))
+
+
+def room_socket_by_login(scope, session):
+    """Whether the room's socket was let in by its user's login alone (not the room key): it
+    is closed when that user stops running the session."""
+    return not holds_room_key(session, scope.get("cookies", {}).get(ROOM_SOCKET_COOKIE, ""))
 
 
 def room_paths(session):

@@ -23,7 +23,14 @@ class LiveSessionAdmin(admin.ModelAdmin):
     search_fields = ("title", "join_code", "facilitator__email")
     list_select_related = ("facilitator",)
     readonly_fields = ("room_key", "shuffle_seed", "created_at", "ended_at")
-    raw_id_fields = ("deck", "facilitator", "current_card", "current_turn")
+    raw_id_fields = (
+        "deck",
+        "facilitator",
+        "current_card",
+        "current_turn",
+        "team",
+        "co_facilitators",
+    )
     inlines = [ParticipantInline]
 
 

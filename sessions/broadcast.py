@@ -272,8 +272,11 @@ def participant_removed(session, participant):
 def to_participant(session, participant, html, close=False):
     """After the commit, send `html` to one participant's phone alone (its socket's own group);
     `close`: then close that socket for good."""
+    to_group_after_commit(session.group(f"participant-{participant.pk}"), html, close)
+
+
+def to_group_after_commit(group, html, close=False):
     message = {"type": "live.close" if close else "live.html", "html": html}
-    group = session.group(f"participant-{participant.pk}")
 
     def send_it():
         try:
@@ -282,6 +285,18 @@ def to_participant(session, participant, html, close=False):
             logger.warning("Live update to %s not sent", group, exc_info=True)
 
     transaction.on_commit(send_it)
+
+
+def co_facilitator_removed(session, user):
+    """Close the removed co-facilitator's open console and room screen (those opened by their
+    login, not by the room's private link), each told who removed them."""
+    context = {
+        "session": session,
+        "removed": access.CO_FACILITATOR_REMOVED % {"facilitator": session.facilitator},
+    }
+    for audience, template in [("host", HOST), ("room", ROOM)]:
+        goodbye = render_to_string(f"{template}#{audience}-removed", context)
+        to_group_after_commit(session.group(f"{audience}-user-{user.pk}"), goodbye, close=True)
 
 
 @after_commit

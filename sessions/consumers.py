@@ -83,6 +83,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             presence.leave(self, self.counted)
             await self.close(code=1013)  # "try again later"
             return
+        if not await database_sync_to_async(self.still_authorized)():
+            # Access taken away while the groups were joined, before the goodbye could reach
+            # this socket (a co-facilitator removed): refused as if checked a moment later.
+            await self.disconnect(4403)
+            self.group = None
+            await self.close(code=4403)
+            return
         await self.accept()
         watch(self)
         await self.send(text_data=await database_sync_to_async(self.current_state)())
@@ -129,6 +136,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def groups_to_join(self):
         return [self.group]
 
+    def still_authorized(self):
+        return True
+
     def session_pk(self):
         return self.scope["url_route"]["kwargs"].get("pk")
 
@@ -139,6 +149,14 @@ class HostConsumer(LiveConsumer):
     def authorized_session(self):
         return access.session_run_by(self.scope.get("user"), self.session_pk())
 
+    def groups_to_join(self):
+        # Its user's own group too: closed when they stop running the session (a
+        # co-facilitator removed).
+        return [self.group, self.session.group(f"host-user-{self.scope['user'].pk}")]
+
+    def still_authorized(self):
+        return self.authorized_session() is not None
+
     def current_state(self):
         context = screens.host_context(LiveSession.objects.live().get(pk=self.session.pk))
         return render_parts("sessions/console.html", ["host-state"], context)
@@ -147,8 +165,21 @@ class HostConsumer(LiveConsumer):
 class RoomConsumer(LiveConsumer):
     audience = "room"
 
+    by_login = False  # let in by its user's login, not the room's key
+
     def authorized_session(self):
-        return access.room_socket_session(self.scope, self.session_pk())
+        session = access.room_socket_session(self.scope, self.session_pk())
+        self.by_login = session is not None and access.room_socket_by_login(self.scope, session)
+        return session
+
+    def groups_to_join(self):
+        if not self.by_login:
+            return [self.group]
+        # As the console's: closed when its user stops running the session.
+        return [self.group, self.session.group(f"room-user-{self.scope['user'].pk}")]
+
+    def still_authorized(self):
+        return not self.by_login or self.authorized_session() is not None
 
     def current_state(self):
         context = screens.room_context(LiveSession.objects.live().get(pk=self.session.pk))

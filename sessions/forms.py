@@ -1,6 +1,7 @@
 """What facilitators and participants type in a live session passes one of these forms."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +10,12 @@ from sessions.models import (
     ANSWER_MAX_LENGTH,
     JOIN_CODE_LENGTH,
     NAME_MAX_LENGTH,
+    TEAM_NAME_MAX_LENGTH,
     Answer,
     LiveSession,
+    Team,
     normalize_join_code,
+    prompt_key,
 )
 from stories import sharing
 from stories.models import Valence
@@ -29,8 +33,94 @@ class StartSessionForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    # A team's series (not saved by this form: the view finds or makes the team).
+    team_name = forms.CharField(
+        label=_("Team (optional)"),
+        max_length=TEAM_NAME_MAX_LENGTH,
+        required=False,
+        help_text=_(
+            "Running a series for one team? Pick one of your teams or type a new team's name. "
+            "Leave it empty for a one-off session."
+        ),
+        widget=forms.TextInput(attrs={"list": "team-names", "autocomplete": "off"}),
+    )
+    seen_cards = forms.ChoiceField(
+        label=_("Cards the team has already seen"),
+        help_text=_("Cards whose question the team saw in its earlier sessions, of any deck."),
+        choices=LiveSession.SeenCards.choices,
+        initial=LiveSession.SeenCards.LAST,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, deck=None, owner=None, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        self.deck = deck
+        self.owner = owner
+
+    SERIES_FIELDS = ["team_name", "seen_cards"]
+
+    def session_fields(self):
+        return [self[name] for name in self.fields if name not in self.SERIES_FIELDS]
+
+    def series_fields(self):
+        return [self[name] for name in self.SERIES_FIELDS]
+
+    def clean_team_name(self):
+        return " ".join(self.cleaned_data["team_name"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("team_name")
+        leave_out = cleaned.get("seen_cards") == LiveSession.SeenCards.LEAVE_OUT
+        team = Team.objects.filter(owner=self.owner, name__iexact=name).first() if name else None
+        if team is not None and leave_out and self.deck is not None:
+            seen = team.seen_prompts()
+            prompts = self.deck.cards.values_list("prompt", flat=True)
+            if all(prompt_key(prompt) in seen for prompt in prompts):
+                raise forms.ValidationError(self.all_seen_message(team.name), code="all_seen")
+        return cleaned
+
+    def all_seen_message(self, team_name):
+        return _(
+            "%(team)s has already seen every card of this deck: choose to deal the seen cards "
+            "last, or run another deck."
+        ) % {"team": team_name}
+
+
+class CoFacilitatorForm(forms.Form):
+    """Another facilitator's account to run a session with. Whether an address has an account
+    is said plainly: only a signed-in facilitator asks, and the sign-up page says it anyway."""
+
+    email = forms.EmailField(
+        label=_("Their account's e-mail address"),
+        help_text=_("They need an account here; they get this console for this session only."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("Type the e-mail address of their account.")},
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.session = session
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No account has the address %(email)s. Ask them to sign up, then add them."),
+                params={"email": email},
+            )
+        if user.pk == self.session.facilitator_id:
+            raise forms.ValidationError(_("That is you: you already run this session."))
+        if self.session.co_facilitators.filter(pk=user.pk).exists():
+            raise self.already_added(user)
+        self.user = user
+        return email
+
+    def already_added(self, user):
+        return forms.ValidationError(
+            _("%(name)s is already a co-facilitator of this session."), params={"name": user}
+        )
 
 
 class JoinCodeForm(forms.Form):

@@ -13,6 +13,7 @@ import segno
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -35,6 +36,11 @@ def normalize_join_code(text):
     """What a person typed, as a code: upper case, no spaces or dashes (nor anything outside
     A-Z and 0-9, such as "¹", which Python counts as a digit)."""
     return "".join(ch for ch in (text or "").upper() if ch.isascii() and ch.isalnum())
+
+
+class NothingLeftToDeal(Exception):
+    """A session of a team's series would deal no card: the team has seen every card of the
+    deck, and the facilitator chose to leave seen cards out."""
 
 
 class SessionEnded(Exception):
@@ -75,9 +81,6 @@ class LiveSessionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=LiveSession.Status.ENDED)
 
-    def run_by(self, user):
-        return self.filter(facilitator=user)
-
     def live(self):
         """With the current card and turn loaded: every screen of a session shows both. The
         card's session too (the same row, in the same query): whether the card takes answers
@@ -94,6 +97,10 @@ class LiveSession(models.Model):
     class Mode(models.TextChoices):
         REVEAL = "reveal", _("I reveal the cards")
         SPREAD = "spread", _("Table spread: whoever's turn it is picks a face-down block")
+
+    class SeenCards(models.TextChoices):
+        LAST = "last", _("Deal them last, after the cards the team has not seen")
+        LEAVE_OUT = "leave_out", _("Leave them out")
 
     deck = models.ForeignKey(
         "decks.Deck", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
@@ -139,6 +146,21 @@ class LiveSession(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Co-facilitators: other facilitators' accounts that run this session with its
+    # facilitator (sessions/access.py decides what that allows).
+    co_facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="co_facilitated_sessions"
+    )
+    # A team's series: its sessions deal the cards the team saw before last, or leave them out.
+    team = models.ForeignKey(
+        "Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    seen_cards = models.CharField(
+        _("cards the team has already seen"),
+        max_length=10,
+        choices=SeenCards.choices,
+        default=SeenCards.LAST,
+    )
 
     objects = LiveSessionQuerySet.as_manager()
 
@@ -181,11 +203,27 @@ class LiveSession(models.Model):
         order = list(range(len(cards)))
         if session.is_shuffled:
             order = session.shuffled(order, 0)
+        dealt = session.series_order([cards[index] for index in order])
+        if not dealt:
+            raise NothingLeftToDeal
         SessionCard.objects.bulk_create(
-            SessionCard(session=session, position=position, **cards[index].content())
-            for position, index in enumerate(order, start=1)
+            SessionCard(
+                session=session, position=position, seen_before=seen_before, **card.content()
+            )
+            for position, (card, seen_before) in enumerate(dealt, start=1)
         )
         return session
+
+    def series_order(self, cards):
+        """The cards in dealing order for this session's team, as (card, seen before): those
+        whose prompt the team saw in its earlier sessions come after the others (each group in
+        the order given), or are left out. Without a team: all, none seen before."""
+        seen = self.team.seen_prompts() if self.team_id else set()
+        unseen = [(card, False) for card in cards if prompt_key(card.prompt) not in seen]
+        seen_before = [(card, True) for card in cards if prompt_key(card.prompt) in seen]
+        if self.seen_cards == self.SeenCards.LEAVE_OUT:
+            return unseen
+        return unseen + seen_before
 
     def shuffled(self, items, round_of_shuffling):
         """The items in this session's order: reproducible from the stored seed."""
@@ -311,6 +349,7 @@ class LiveSession(models.Model):
         self.reshuffle_count += 1
         self.save(update_fields=["reshuffle_count"])
         remaining = self.shuffled(remaining, self.reshuffle_count)
+        remaining.sort(key=lambda card: card.seen_before)  # a team's seen cards stay last
         for card, position in zip(remaining, positions, strict=True):
             card.position = position
         SessionCard.objects.bulk_update(remaining, ["position"])
@@ -599,6 +638,24 @@ class LiveSession(models.Model):
             waiting = waiting or list(self.people())
         return self._give_turn(secrets.choice(waiting))
 
+    # Co-facilitators
+
+    @one_change_at_a_time
+    def add_co_facilitator(self, user):
+        """Let `user` run this session with its facilitator; False if they already did (two
+        taps at once add them once)."""
+        if self.co_facilitators.filter(pk=user.pk).exists():
+            return False
+        self.co_facilitators.add(user)
+        return True
+
+    def remove_co_facilitator(self, user):
+        """Take away `user`'s rights to this session (ended or not); False if they had none."""
+        removed, _rows = self.co_facilitators.through.objects.filter(
+            livesession=self, user=user
+        ).delete()
+        return bool(removed)
+
 
 @dataclass(frozen=True)
 class Countdown:
@@ -693,6 +750,8 @@ class SessionCard(models.Model):
     wall = models.CharField(max_length=8, choices=Wall.choices, default=Wall.ANSWERS)
     revealed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The session's team saw this card in an earlier session of its series: it is dealt last.
+    seen_before = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
@@ -757,6 +816,67 @@ class SessionCard(models.Model):
         visible = visible.exclude(archive_consent=Consent.WITHDRAWN)  # its words are erased
         # Oldest first: the room shows them in pages, which must not shift as answers arrive.
         return visible.select_related("participant").order_by("created_at", "pk")
+
+
+# A team's series
+
+
+def prompt_key(prompt):
+    """A card's prompt as a series compares it: the same words, whatever the case or spaces."""
+    return " ".join(prompt.split()).casefold()
+
+
+class TeamQuerySet(models.QuerySet):
+    def named(self, owner, name):
+        """`owner`'s team called `name` (compared without case), made if there is none."""
+        name = " ".join(name.split())
+        team = self.filter(owner=owner, name__iexact=name).first()
+        if team is not None:
+            return team
+        try:
+            with transaction.atomic():
+                return self.create(owner=owner, name=name)
+        except IntegrityError:  # made a moment ago, by another tab
+            return self.get(owner=owner, name__iexact=name)
+
+
+TEAM_NAME_MAX_LENGTH = 80
+
+
+class Team(models.Model):
+    """A team a facilitator runs a series of sessions for: no card twice while others remain."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teams"
+    )
+    name = models.CharField(_("team"), max_length=TEAM_NAME_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint("owner", Lower("name"), name="team_name_unique_per_owner")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def seen_prompts(self):
+        """The prompts (as `prompt_key` gives them) of every card revealed in this team's
+        sessions."""
+        prompts = SessionCard.objects.filter(session__team=self, revealed_at__isnull=False)
+        return {prompt_key(prompt) for prompt in prompts.values_list("prompt", flat=True)}
+
+    def seen_count(self, deck):
+        """How many of `deck`'s cards this team has already seen."""
+        seen = self.seen_prompts()
+        return sum(
+            prompt_key(prompt) in seen for prompt in deck.cards.values_list("prompt", flat=True)
+        )
 
 
 class ParticipantQuerySet(models.QuerySet):

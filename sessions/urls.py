@@ -46,6 +46,16 @@ urlpatterns = [
         views.participant_remove,
         name="participant-remove",
     ),
+    path(
+        "live/<int:pk>/co-facilitators/add/",
+        views.co_facilitator_add,
+        name="co-facilitator-add",
+    ),
+    path(
+        "live/<int:pk>/co-facilitators/<int:user_id>/remove/",
+        views.co_facilitator_remove,
+        name="co-facilitator-remove",
+    ),
     path("join/", views.join_code, name="join-code"),
     path("join/<joincode:code>/", views.join, name="join"),
     path("join/<joincode:code>/answer/", views.phone_answer, name="answer"),

@@ -3,6 +3,7 @@ transaction, and let `broadcast` tell the screens once it has committed."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -34,22 +35,34 @@ from decks.views import visible_deck
 from sessions import broadcast, export, screens
 from sessions.access import (
     REMOVED,
+    facilitated_session,
     grant_room,
     hosted_session,
+    is_facilitator_of,
     participant_for,
     participant_or_403,
     remember,
     room_screen_session,
     session_by_code,
+    sessions_run_by,
     was_removed,
 )
-from sessions.forms import JoinCodeForm, JoinForm, RenameForm, StartSessionForm, TimerForm
+from sessions.forms import (
+    CoFacilitatorForm,
+    JoinCodeForm,
+    JoinForm,
+    RenameForm,
+    StartSessionForm,
+    TimerForm,
+)
 from sessions.models import (
     Answer,
     JoiningLocked,
     LiveSession,
+    NothingLeftToDeal,
     ParticipantRemoved,
     SessionEnded,
+    Team,
     normalize_join_code,
 )
 
@@ -60,24 +73,39 @@ from sessions.models import (
 @require_http_methods(["GET", "POST"])
 def session_start(request, slug):
     deck = visible_deck(request, slug)
-    form = StartSessionForm(request.POST or None)
+    form = StartSessionForm(request.POST or None, deck=deck, owner=request.user)
     if not deck.cards.exists():
         messages.error(request, _("Add a card to the deck before starting a session."))
         return redirect(deck)
     if request.method == "POST" and form.is_valid():
-        session = LiveSession.start(
-            deck,
-            request.user,
-            join_base_url=public_base_url(request, settings.PUBLIC_URL, settings.SERVE_HOST),
-            **form.cleaned_data,
-        )
-        return redirect(session)
-    return render(request, "sessions/session_start.html", {"deck": deck, "form": form})
+        options = dict(form.cleaned_data)
+        team_name = options.pop("team_name")
+        try:
+            with transaction.atomic():
+                options["team"] = Team.objects.named(request.user, team_name) if team_name else None
+                session = LiveSession.start(
+                    deck,
+                    request.user,
+                    join_base_url=public_base_url(
+                        request, settings.PUBLIC_URL, settings.SERVE_HOST
+                    ),
+                    **options,
+                )
+        except NothingLeftToDeal:  # the team saw the last cards a moment ago, in another session
+            form.add_error(None, form.all_seen_message(team_name))
+        else:
+            return redirect(session)
+    teams = [(team, team.seen_count(deck)) for team in request.user.teams.all()]
+    return render(
+        request, "sessions/session_start.html", {"deck": deck, "form": form, "teams": teams}
+    )
 
 
 @login_required
 def session_list(request):
-    sessions = LiveSession.objects.run_by(request.user).select_related("deck")
+    sessions = list(sessions_run_by(request.user).select_related("deck", "team", "facilitator"))
+    for session in sessions:
+        session.is_co_facilitated_by_me = not is_facilitator_of(session, request.user)
     return render(
         request,
         "sessions/session_list.html",
@@ -93,7 +121,22 @@ def console(request, pk):
     session = hosted_session(request, pk)
     if not session.is_open:
         return redirect("live_sessions:summary", pk=session.pk)
-    return render(request, "sessions/console.html", screens.host_context(session))
+    return render(request, "sessions/console.html", console_context(request, session))
+
+
+def console_context(request, session, **extra):
+    """The whole console page: what every console shows, and the co-facilitators' panel."""
+    return {**screens.host_context(session), **co_facilitators_context(request, session), **extra}
+
+
+def co_facilitators_context(request, session):
+    """The co-facilitators' panel as this facilitator sees it (only the session's own
+    facilitator may change it)."""
+    return {
+        "is_facilitator": is_facilitator_of(session, request.user),
+        "co_facilitators": list(session.co_facilitators.order_by("email")),
+        "co_facilitator_form": CoFacilitatorForm(session=session),
+    }
 
 
 COMMANDS = {
@@ -197,12 +240,7 @@ def answer_moderate(request, pk, answer_id, action):
 
 def person_panel(request, session, person, form=None, done="", status=200):
     form = form or RenameForm(initial={"display_name": person.display_name}, session=session)
-    context = {
-        **screens.host_context(session),
-        "person": person,
-        "rename_form": form,
-        "person_done": done,
-    }
+    context = console_context(request, session, person=person, rename_form=form, person_done=done)
     template = (
         "sessions/console.html#host-person" if wants_fragment(request) else "sessions/console.html"
     )
@@ -264,6 +302,55 @@ def participant_remove(request, pk, participant_id):
     return render(request, "sessions/console.html#host-state", context)
 
 
+# Co-facilitators: the session's facilitator adds other facilitators' accounts, who then run
+# the session with them, and removes them (their open console and room screen close at once).
+
+
+def co_facilitators_panel(request, session, form=None, done="", status=200):
+    context = console_context(request, session, co_facilitator_done=done)
+    if form is not None:
+        context["co_facilitator_form"] = form
+    template = (
+        "sessions/console.html#host-co-facilitators" if request.htmx else "sessions/console.html"
+    )
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])  # cxworkshop/fragments.py says why
+    return response
+
+
+@require_POST
+def co_facilitator_add(request, pk):
+    session = facilitated_session(request, pk)
+    form = CoFacilitatorForm(request.POST, session=session)
+    try:
+        if form.is_valid() and not session.add_co_facilitator(form.user):
+            form.add_error("email", form.already_added(form.user))  # by another tab, just now
+    except SessionEnded:
+        return to_summary(request, session)
+    if not form.is_valid():
+        # htmx swaps only a success into the page (base.html's responseHandling).
+        return co_facilitators_panel(request, session, form, status=200 if request.htmx else 400)
+    done = _("%(name)s can now run this session with you.") % {"name": form.user}
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(session)
+    return co_facilitators_panel(request, session, done=done)
+
+
+@require_POST
+def co_facilitator_remove(request, pk, user_id):
+    session = facilitated_session(request, pk)
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    with transaction.atomic():
+        if session.remove_co_facilitator(user):
+            broadcast.co_facilitator_removed(session, user)
+    done = _("%(name)s no longer runs this session.") % {"name": user}
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(session if session.is_open else reverse("live_sessions:summary", args=[pk]))
+    return co_facilitators_panel(request, session, done=done)
+
+
 def room(request, pk):
     if "key" in request.GET:
         # The private link: its key moves into a cookie, out of the address bar and of every
@@ -280,7 +367,8 @@ def room(request, pk):
 @login_required
 def summary(request, pk):
     session = hosted_session(request, pk)
-    return render(request, "sessions/summary.html", screens.summary_context(session))
+    context = {**screens.summary_context(session), **co_facilitators_context(request, session)}
+    return render(request, "sessions/summary.html", context)
 
 
 @login_required

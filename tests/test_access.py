@@ -95,6 +95,11 @@ ACCESS = {
     "live_sessions:participant-remove": row("post", "403 403 403 404 302 404"),
     # The timer (the empty form: the owner is sent back to the console with the message).
     "live_sessions:timer": row("post", "403 403 403 404 302 404"),
+    # Co-facilitators: only the session's own facilitator adds or removes them (400: the empty
+    # form; removing someone who was not one changes nothing). tests/live_sessions/
+    # test_co_facilitators.py checks that a co-facilitator gets the "O" column elsewhere.
+    "live_sessions:co-facilitator-add": row("post", "403 403 403 404 400 404"),
+    "live_sessions:co-facilitator-remove": row("post", "403 403 403 404 302 404"),
     "live_sessions:join-code": row("get", EVERYONE_200),
     "live_sessions:join": row("get", EVERYONE_200),
     "live_sessions:answer": row("get", "403 200 403 403 403 403"),
@@ -276,6 +281,7 @@ def url_for(name, arguments, world):
         "code": world.session.join_code,
         "answer_id": world.answer.pk,
         "participant_id": world.participant.pk,
+        "user_id": world.staff.pk,
         "story_id": world.story.pk,
         "token": world.participant.token,
         "file_format": "md" if name == "stories:digest-download" else "csv",
@@ -430,3 +436,78 @@ async def test_each_role_may_open_only_its_own_sockets(phone):
     for browser in world.browsers.values():
         await sync_to_async(browser.get)(room_url, {"key": world.session.room_key})
     assert await socket_table(world) == SOCKETS_WITH_ROOM_LINK
+
+
+# Co-facilitators: on the session they were added to, what its owner ("O") gets, but for adding
+# and removing co-facilitators; once removed, what any other facilitator ("F") gets.
+CO_FACILITATOR = {
+    "live_sessions:session-start": 404,  # about the deck, which stays its owner's
+    "live_sessions:co-facilitator-add": 403,
+    "live_sessions:co-facilitator-remove": 403,
+}
+CO_FACILITATOR_SOCKETS = {
+    "ws/live/<int:pk>/host/": "yes",
+    "ws/live/<int:pk>/room/": "yes",
+    "ws/join/<joincode:code>/": "no",
+}
+
+
+def session_routes():
+    return [(name, arguments) for name, arguments in routes() if name.startswith("live_sessions:")]
+
+
+def added_co_facilitator(world):
+    colleague = UserFactory()
+    world.session.co_facilitators.add(colleague)
+    return colleague, logged_in(colleague)
+
+
+def test_a_co_facilitator_gets_what_the_owner_gets_and_once_removed_what_others_get(world):
+    colleague, browser = added_co_facilitator(world)
+    for removed in (False, True):
+        got, expected = {}, {}
+        for name, arguments in session_routes():
+            row = ACCESS[name]
+            with transaction.atomic():
+                got[name] = outcome(getattr(browser, row.method)(url_for(name, arguments, world)))
+                transaction.set_rollback(True)
+            expected[name] = (
+                row.expected["F"] if removed else CO_FACILITATOR.get(name, row.expected["O"])
+            )
+        assert got == expected, "removed" if removed else "added"
+        world.session.remove_co_facilitator(colleague)
+
+
+def test_a_co_facilitator_sees_what_the_owner_sees_and_once_removed_no_more(world):
+    colleague, browser = added_co_facilitator(world)
+    urls = [
+        url_for(name, arguments, world)
+        for name, arguments in session_routes()
+        if ACCESS[name].method == "get"
+    ]
+    console = browser.get(world.session.get_absolute_url()).content.decode()
+    assert SECRETS["private answer"] in console  # the same console as the owner's
+    for role in ["O", "F"]:
+        for url in urls:
+            text = browser.get(url, follow=True).content.decode()
+            assert not leaks(text, role, world), (url, role, leaks(text, role, world))
+        world.session.remove_co_facilitator(colleague)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_co_facilitator_opens_the_owners_sockets_until_removed(phone):
+    world = await sync_to_async(make_world)(phone)
+    colleague, browser = await sync_to_async(added_co_facilitator)(world)
+    paths = {
+        "ws/live/<int:pk>/host/": f"/ws/live/{world.session.pk}/host/",
+        "ws/live/<int:pk>/room/": f"/ws/live/{world.session.pk}/room/",
+        "ws/join/<joincode:code>/": f"/ws/join/{world.session.join_code}/",
+    }
+    for role, expected in [("O", CO_FACILITATOR_SOCKETS), ("F", {r: "no" for r in SOCKETS})]:
+        got = {
+            route: "yes" if await socket_accepted(path, browser, world, role) else "no"
+            for route, path in paths.items()
+        }
+        assert got == expected, role
+        await sync_to_async(world.session.remove_co_facilitator)(colleague)
