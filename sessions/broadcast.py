@@ -204,6 +204,19 @@ def answer_saved(session):
 
 
 @after_commit
+def level_opened(session):
+    """The next level's cards may be dealt: every screen shows the level, phones and the room
+    say it once (their level lines are live regions), and a table spread lays out its blocks."""
+    to_phones(session, "phone-level", "phone-spread")
+    parts = ["room-level-news", "room-progress", "room-turn"]
+    send(
+        session.group("room"),
+        render_parts(ROOM, parts, {**screens.room_context(session), "news": True}),
+    )
+    to_host(session, "host-controls")
+
+
+@after_commit
 def answers_changed(session):
     """Answers hidden, shown again, spotlighted, or opened to the room."""
     to_room(session, "room-answers")
