@@ -139,12 +139,24 @@ class Deck(models.Model):
     def room_for_cards(self):
         return settings.DECK_MAX_CARDS - self.cards.count()
 
+    @transaction.atomic
     def add_card(self, **data):
+        """One new card: after the last card of its level if the deck has that level already,
+        else at the end."""
         if self.room_for_cards() < 1:
             raise ValidationError(
                 _("A deck holds at most %(limit)s cards.") % {"limit": settings.DECK_MAX_CARDS}
             )
-        return self.add_cards([data])[0]
+        card = self.add_cards([data])[0]
+        if card.level:
+            cards = list(self.cards.select_for_update().only("id", "position", "level"))
+            added = cards.pop()  # the last, as just added
+            same_level = [i for i, other in enumerate(cards) if other.level == card.level]
+            if same_level:
+                cards.insert(same_level[-1] + 1, added)
+                renumber(cards)
+                card.refresh_from_db(fields=["position"])
+        return card
 
     def add_cards(self, cards):
         """New cards after the last one, from `Card.data()`-shaped dicts (tags optional)."""
@@ -261,7 +273,10 @@ class Card(models.Model):
         _("notes for the facilitator"),
         max_length=NOTES_MAX_LENGTH,
         blank=True,
-        help_text=_("Notes for the facilitator (never shown to the room)."),
+        help_text=_(
+            "Tips and follow-up questions for you, shown only on your console beside the card "
+            "(never to the room or the phones). Optional."
+        ),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -205,14 +205,10 @@ def answer_saved(session):
 
 @after_commit
 def level_opened(session):
-    """The next level's cards may be dealt: every screen shows the level, phones and the room
-    say it once (their level lines are live regions), and a table spread lays out its blocks."""
+    """The next level's cards may be dealt: phones and the room show the level open now and say
+    it once (their level lines are live regions), and a table spread lays out its blocks."""
     to_phones(session, "phone-level", "phone-spread")
-    parts = ["room-level-news", "room-progress", "room-turn"]
-    send(
-        session.group("room"),
-        render_parts(ROOM, parts, {**screens.room_context(session), "news": True}),
-    )
+    to_room(session, "room-level", "room-turn")
     to_host(session, "host-controls")
 
 

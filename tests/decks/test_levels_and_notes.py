@@ -113,7 +113,7 @@ def test_the_card_form_offers_the_decks_levels_and_a_notes_box(facilitator_clien
     assert '<datalist id="id_level-choices"><option value="Perception"></option>' in page
     assert 'list="id_level-choices"' in page
     assert '<textarea name="notes"' in page
-    assert "Notes for the facilitator (never shown to the room)." in page
+    assert "shown only on your console beside the card" in page
 
 
 def test_a_card_is_added_with_its_level_and_notes(facilitator_client, levelled_deck):
@@ -124,6 +124,11 @@ def test_a_card_is_added_with_its_level_and_notes(facilitator_client, levelled_d
     )  # fmt: skip
     card = levelled_deck.cards.get(prompt="What would you change?")
     assert (card.level, card.notes) == ("Reflection", "Ask the quiet ones first.")
+    # With the other cards of its level, not after the card in no level.
+    assert [c.prompt for c in levelled_deck.cards.all()][-2:] == [
+        "What would you change?",
+        "Warm-up without a level",
+    ]
 
 
 def test_a_copy_of_a_deck_keeps_levels_and_notes(levelled_deck, other_facilitator):
