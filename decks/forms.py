@@ -5,6 +5,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from cxworkshop.tags import BoundedTagField
@@ -23,6 +24,28 @@ class DeckForm(forms.ModelForm):
         }
 
 
+class LevelInput(forms.TextInput):
+    """A level's name: the deck's levels offered as suggestions (a datalist), a new one typed."""
+
+    def __init__(self, attrs=None, levels=()):
+        super().__init__(attrs)
+        self.levels = list(levels)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        if not self.levels or "id" not in attrs:
+            return super().render(name, value, attrs, renderer)
+        attrs["list"] = f"{attrs['id']}-choices"
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            super().render(name, value, attrs, renderer),
+            attrs["list"],
+            format_html_join(
+                "", '<option value="{}"></option>', ((level,) for level in self.levels)
+            ),
+        )
+
+
 class CardForm(forms.ModelForm):
     class Meta:
         model = Card
@@ -31,6 +54,7 @@ class CardForm(forms.ModelForm):
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "kind": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
             "follow_up": _("Asked after the first answers, to go deeper. Optional."),
@@ -43,6 +67,8 @@ class CardForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.deck = deck
         self.fields["prompt"].widget.attrs["maxlength"] = Card._meta.get_field("prompt").max_length
+        levels = deck.levels() if deck is not None and deck.pk else []
+        self.fields["level"].widget = LevelInput(self.fields["level"].widget.attrs, levels=levels)
 
     def clean(self):
         cleaned = super().clean()
@@ -136,7 +162,7 @@ class CardsAddForm(forms.Form):
     file = forms.FileField(
         label=_("…or upload a CSV file"),
         required=False,
-        help_text=_("Columns: prompt, kind (question or memory), follow_up, tags."),
+        help_text=_("Columns: prompt, kind (question or memory), follow_up, level, notes, tags."),
     )
 
     def __init__(self, *args, deck, **kwargs):

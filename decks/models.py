@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 PROMPT_MAX_LENGTH = 300
+LEVEL_MAX_LENGTH = 60
+NOTES_MAX_LENGTH = 1000
 TITLE_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 1000
 LIBRARY_MIN_CARDS = 3
@@ -130,15 +132,31 @@ class Deck(models.Model):
     def next_position(self):
         return (self.cards.aggregate(top=Max("position"))["top"] or 0) + 1
 
+    def levels(self):
+        """The names of the deck's levels, in the order their first cards sit in the deck."""
+        return levels_in_order(self.cards.values_list("level", flat=True))
+
     def room_for_cards(self):
         return settings.DECK_MAX_CARDS - self.cards.count()
 
+    @transaction.atomic
     def add_card(self, **data):
+        """One new card: after the last card of its level if the deck has that level already,
+        else at the end."""
         if self.room_for_cards() < 1:
             raise ValidationError(
                 _("A deck holds at most %(limit)s cards.") % {"limit": settings.DECK_MAX_CARDS}
             )
-        return self.add_cards([data])[0]
+        card = self.add_cards([data])[0]
+        if card.level:
+            cards = list(self.cards.select_for_update().only("id", "position", "level"))
+            added = cards.pop()  # the last, as just added
+            same_level = [i for i, other in enumerate(cards) if other.level == card.level]
+            if same_level:
+                cards.insert(same_level[-1] + 1, added)
+                renumber(cards)
+                card.refresh_from_db(fields=["position"])
+        return card
 
     def add_cards(self, cards):
         """New cards after the last one, from `Card.data()`-shaped dicts (tags optional)."""
@@ -227,7 +245,7 @@ class Card(models.Model):
     # it sits. The card form, import and export, a deck's copy and a session's snapshot all read
     # this list and the fields' limits below, so a new field is declared here and nowhere else
     # (a session keeps its own copy: SessionCard needs the column too).
-    CONTENT_FIELDS = ("prompt", "kind", "follow_up")
+    CONTENT_FIELDS = ("prompt", "kind", "follow_up", "level", "notes")
 
     deck = models.ForeignKey(
         Deck, on_delete=models.CASCADE, related_name="cards", verbose_name=_("deck")
@@ -243,6 +261,23 @@ class Card(models.Model):
         ),
     )
     follow_up = models.CharField(_("follow-up prompt"), max_length=PROMPT_MAX_LENGTH, blank=True)
+    # A deck's levels are the names its cards carry, in the order their first cards sit
+    # (`Deck.levels()`); a card without one belongs to no level.
+    level = models.CharField(
+        _("level"),
+        max_length=LEVEL_MAX_LENGTH,
+        blank=True,
+        help_text=_("Cards of a level are dealt together, the first level first. Optional."),
+    )
+    notes = models.TextField(
+        _("notes for the facilitator"),
+        max_length=NOTES_MAX_LENGTH,
+        blank=True,
+        help_text=_(
+            "Tips and follow-up questions for you, shown only on your console beside the card "
+            "(never to the room or the phones). Optional."
+        ),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -288,6 +323,11 @@ class Card(models.Model):
         renumber(siblings)
         self.refresh_from_db(fields=["position"])
         return True
+
+
+def levels_in_order(names):
+    """The distinct non-empty level names of `names` (in deck order), first seen first."""
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def renumber(cards):

@@ -44,6 +44,12 @@ CARD_MESSAGES = {
     ("follow_up", "max_length"): gettext_lazy(
         "%(where)s: the follow-up is %(show_value)s characters long; the limit is %(limit_value)s."
     ),
+    ("level", "max_length"): gettext_lazy(
+        "%(where)s: the level is %(show_value)s characters long; the limit is %(limit_value)s."
+    ),
+    ("notes", "max_length"): gettext_lazy(
+        "%(where)s: the notes are %(show_value)s characters long; the limit is %(limit_value)s."
+    ),
     ("kind", "invalid_choice"): gettext_lazy(
         "%(where)s: the kind “%(value)s” is unknown; use “question” or “memory”."
     ),

@@ -26,7 +26,7 @@ from decks.forms import (
     PrintForm,
     RejectForm,
 )
-from decks.models import Deck
+from decks.models import Deck, levels_in_order
 
 
 def visible_deck(request, slug):
@@ -43,9 +43,14 @@ def editable_deck(request, slug):
 
 
 def cards_context(deck, **extra):
+    cards = list(deck.cards.prefetch_related("tags"))
+    numbers = {name: n for n, name in enumerate(levels_in_order(c.level for c in cards), start=1)}
+    for card in cards:  # the page heads each level's cards with its number and name
+        card.level_number = numbers.get(card.level, 0)
     return {
         "deck": deck,
-        "cards": deck.cards.prefetch_related("tags"),
+        "cards": cards,
+        "has_levels": bool(numbers),
         "card_form": CardForm(deck=deck),
         **extra,
     }

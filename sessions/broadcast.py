@@ -204,6 +204,15 @@ def answer_saved(session):
 
 
 @after_commit
+def level_opened(session):
+    """The next level's cards may be dealt: phones and the room show the level open now and say
+    it once (their level lines are live regions), and a table spread lays out its blocks."""
+    to_phones(session, "phone-level", "phone-spread")
+    to_room(session, "room-level", "room-turn")
+    to_host(session, "host-controls")
+
+
+@after_commit
 def answers_changed(session):
     """Answers hidden, shown again, spotlighted, or opened to the room."""
     to_room(session, "room-answers")

@@ -183,7 +183,8 @@ class RoomConsumer(LiveConsumer):
 
     def current_state(self):
         context = screens.room_context(LiveSession.objects.live().get(pk=self.session.pk))
-        return render_parts("sessions/room.html", ["room-state"], context)
+        # The level line sits outside the state (a live region of its own, never replaced).
+        return render_parts("sessions/room.html", ["room-state", "room-level"], context)
 
 
 class PhoneConsumer(LiveConsumer):

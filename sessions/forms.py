@@ -393,3 +393,14 @@ class TimerForm(forms.Form):
             "add": [self.cleaned_data.get("seconds")],
         }.get(action, [])
         return self.ACTIONS[action], arguments
+
+
+class OpenLevelForm(forms.Form):
+    """Which level the console's "Open level 2" button opens. Two taps (or two tabs) asking
+    for the same level open it once; without a number, the next level opens."""
+
+    level = forms.IntegerField(min_value=1, max_value=1000, required=False)
+
+    @property
+    def arguments(self):
+        return {"level": self.cleaned_data["level"]}

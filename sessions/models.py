@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from decks.models import PROMPT_MAX_LENGTH
+from decks.models import LEVEL_MAX_LENGTH, NOTES_MAX_LENGTH, PROMPT_MAX_LENGTH, levels_in_order
 from stories.models import Consent, Valence
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -141,6 +141,9 @@ class LiveSession(models.Model):
     # by what happened rather than by comparing times (a clock that steps back must not allow a
     # second pick).
     card_turned_this_turn = models.BooleanField(default=False)
+    # The deck's levels are dealt in order: cards of levels up to this one may be dealt (0: the
+    # deck has no levels). See `face_down_cards` and `open_next_level`.
+    current_level = models.PositiveSmallIntegerField(default=0)
     join_base_url = models.CharField(
         max_length=200, blank=True, help_text=_("The address phones use to reach the app.")
     )
@@ -189,6 +192,14 @@ class LiveSession(models.Model):
         options.setdefault("title", deck.title)
         session = cls(deck=deck, facilitator=facilitator, **options)
         session.shuffle_seed = secrets.randbits(48)
+        cards = list(deck.cards.all())
+        # Level 1, 2, 3... in the order the deck's levels come; a card without a level is in
+        # none (0) and may be dealt from the start.
+        level_numbers = {
+            name: number
+            for number, name in enumerate(levels_in_order(c.level for c in cards), start=1)
+        }
+        session.current_level = 1 if level_numbers else 0
         for _attempt in range(20):
             session.join_code = new_join_code()
             try:
@@ -199,16 +210,22 @@ class LiveSession(models.Model):
                 continue
         else:
             raise RuntimeError("No free join code found.")
-        cards = list(deck.cards.all())
         order = list(range(len(cards)))
         if session.is_shuffled:
             order = session.shuffled(order, 0)
         dealt = session.series_order([cards[index] for index in order])
         if not dealt:
             raise NothingLeftToDeal
+        # A stable sort: the levels in order, each shuffled (or in deck order) within itself,
+        # and within a level the cards the team saw before (series_order) last.
+        dealt.sort(key=lambda pair: (level_numbers.get(pair[0].level, 0), pair[1]))
         SessionCard.objects.bulk_create(
             SessionCard(
-                session=session, position=position, seen_before=seen_before, **card.content()
+                session=session,
+                position=position,
+                seen_before=seen_before,
+                level_number=level_numbers.get(card.level, 0),
+                **card.content(),
             )
             for position, (card, seen_before) in enumerate(dealt, start=1)
         )
@@ -265,8 +282,15 @@ class LiveSession(models.Model):
     def shown_cards(self):
         return self.cards.filter(shown_order__isnull=False).order_by("shown_order")
 
-    def face_down_cards(self):
+    def unseen_cards(self):
+        """Every card nobody has seen yet and not set aside, in every level."""
         return self.cards.filter(shown_order__isnull=True, is_skipped=False).order_by("position")
+
+    def face_down_cards(self):
+        """The cards still to deal, next first: the unseen cards of the levels opened so far.
+        Every way of taking a new card (revealing, picking, skipping, the table spread, the
+        other modes) takes it from here."""
+        return self.unseen_cards().filter(level_number__lte=self.current_level)
 
     def _show(self, card):
         now = timezone.now()
@@ -343,16 +367,58 @@ class LiveSession(models.Model):
 
     @one_change_at_a_time
     def reshuffle(self):
-        """Shuffle the cards nobody has seen yet; the ones shown keep their place."""
-        remaining = list(self.face_down_cards())
-        positions = sorted(card.position for card in remaining)
+        """Shuffle the cards nobody has seen yet, each level within itself (the levels keep
+        their order); the ones shown keep their place."""
         self.reshuffle_count += 1
         self.save(update_fields=["reshuffle_count"])
-        remaining = self.shuffled(remaining, self.reshuffle_count)
-        remaining.sort(key=lambda card: card.seen_before)  # a team's seen cards stay last
-        for card, position in zip(remaining, positions, strict=True):
-            card.position = position
-        SessionCard.objects.bulk_update(remaining, ["position"])
+        by_level = {}
+        for card in self.unseen_cards():
+            by_level.setdefault(card.level_number, []).append(card)
+        changed = []
+        for number, remaining in sorted(by_level.items()):
+            positions = [card.position for card in remaining]
+            # Without levels (all in 0), the same shuffle as before levels existed.
+            round_of_shuffling = (
+                f"{self.reshuffle_count}:{number}" if number else self.reshuffle_count
+            )
+            remaining = self.shuffled(remaining, round_of_shuffling)
+            remaining.sort(key=lambda card: card.seen_before)  # a team's seen cards stay last
+            for card, position in zip(remaining, positions, strict=True):
+                card.position = position
+            changed += remaining
+        SessionCard.objects.bulk_update(changed, ["position"])
+
+    # Levels
+
+    def levels(self):
+        """The session's levels as the screens show them (`Levels`). A session of a deck
+        without levels never opens one: no query then."""
+        if not self.current_level:
+            return Levels(names=(), current=0)
+        named = (
+            self.cards.filter(level_number__gt=0)
+            .order_by("level_number")
+            .values_list("level_number", "level")
+            .distinct()
+        )
+        return Levels(names=tuple(dict(named).values()), current=self.current_level)
+
+    @one_change_at_a_time
+    def open_next_level(self, level=None):
+        """Open the level after the current one: its cards may be dealt now. The cards of the
+        levels before it that were not dealt are set aside (as "skip" does), so the next card
+        is the new level's. `level`: the level the facilitator asked to open (the console's
+        button names it); asked again once it is open (a double tap, a second tab), nothing
+        changes. The level opened, or None."""
+        following = self.current_level + 1
+        if not self.current_level or following > self.levels().count:
+            return None
+        if level is not None and level != following:
+            return None
+        self.face_down_cards().filter(level_number__gt=0).update(is_skipped=True)
+        self.current_level = following
+        self.save(update_fields=["current_level"])
+        return following
 
     @one_change_at_a_time
     def open_answers(self):
@@ -658,6 +724,37 @@ class LiveSession(models.Model):
 
 
 @dataclass(frozen=True)
+class Levels:
+    """A session's levels at one moment: their names (level 1 first) and the one open now."""
+
+    names: tuple
+    current: int
+
+    @property
+    def count(self):
+        return len(self.names)
+
+    @property
+    def name(self):
+        return self.names[self.current - 1] if 0 < self.current <= self.count else ""
+
+    @property
+    def has_next(self):
+        return 0 < self.current < self.count
+
+    @property
+    def next_number(self):
+        return self.current + 1 if self.has_next else None
+
+    @property
+    def next_name(self):
+        return self.names[self.current] if self.has_next else ""
+
+    def __bool__(self):
+        return bool(self.names)
+
+
+@dataclass(frozen=True)
 class Countdown:
     """A session's timer at one moment (`now`, the server's time): what every screen shows.
 
@@ -742,6 +839,11 @@ class SessionCard(models.Model):
     prompt = models.CharField(max_length=PROMPT_MAX_LENGTH)
     kind = models.CharField(max_length=10, default="question")
     follow_up = models.CharField(max_length=PROMPT_MAX_LENGTH, blank=True)
+    level = models.CharField(max_length=LEVEL_MAX_LENGTH, blank=True)
+    # For the facilitator's console alone: never on the room, a phone or an export.
+    notes = models.TextField(max_length=NOTES_MAX_LENGTH, blank=True)
+    # The level's place in the session's order (1, 2, 3...); 0: the card is in no level.
+    level_number = models.PositiveSmallIntegerField(default=0)
     position = models.PositiveIntegerField()
     shown_order = models.PositiveIntegerField(null=True, blank=True)
     is_skipped = models.BooleanField(default=False)

@@ -46,6 +46,7 @@ def common_context(session):
         "turn": session.current_turn,
         "turn_may_pick": session.may_pick(session.current_turn),
         "countdown": session.countdown(),
+        "levels": session.levels(),
         # Evaluated (once) only by the templates that list people.
         "participants": session.people(),
     }
@@ -121,14 +122,23 @@ def host_context(session):
     people = list(context["participants"])
     answers = list(card.answers.select_related("participant")) if card else []
     answered = {answer.participant_id for answer in answers}
+    face_down = session.face_down_cards().count()
+    levels = context["levels"]
     context.update(
         {
+            # A card already shown comes next after going back, else a face-down one.
+            "can_reveal_next": bool(face_down)
+            or bool(
+                card and session.shown_cards().filter(shown_order__gt=card.shown_order).exists()
+            ),
+            # The level's cards are all dealt: time to open the next one.
+            "level_dealt": levels.has_next and not face_down,
             "participants": people,
             "answers": answers,
             "answered_ids": answered,
             "not_answered": [person for person in people if person.pk not in answered],
             "answered_count": sum(person.pk in answered for person in people),
-            "face_down_count": session.face_down_cards().count(),
+            "face_down_count": face_down,
         }
     )
     return context

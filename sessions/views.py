@@ -51,6 +51,7 @@ from sessions.forms import (
     CoFacilitatorForm,
     JoinCodeForm,
     JoinForm,
+    OpenLevelForm,
     RenameForm,
     StartSessionForm,
     TimerForm,
@@ -155,6 +156,11 @@ COMMANDS = {
     "lock-answers": ("lock_answers", broadcast.answers_lock_changed),
     "unlock-answers": ("unlock_answers", broadcast.answers_lock_changed),
     "end": ("end", broadcast.session_ended),
+    "open-next-level": ("open_next_level", broadcast.level_opened),
+}
+# The commands that say more than their name: the form that reads what they say.
+COMMAND_FORMS = {
+    "open-next-level": OpenLevelForm,
 }
 
 
@@ -162,9 +168,15 @@ COMMANDS = {
 def session_command(request, pk, command):
     session = hosted_session(request, pk)
     method, event = COMMANDS[command]
+    arguments = {}
+    if command in COMMAND_FORMS:
+        form = COMMAND_FORMS[command](request.POST)
+        if not form.is_valid():
+            return HttpResponse(_("That level is not one of this session's."), status=400)
+        arguments = form.arguments
     try:
         with transaction.atomic():
-            getattr(session, method)()
+            getattr(session, method)(**arguments)
             event(session)
     except SessionEnded:  # perhaps by another tab a moment ago
         messages.error(request, _("This session has ended."))

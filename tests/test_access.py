@@ -156,8 +156,11 @@ SECRETS = {
     "unrevealed card": "Zq what is under the last block?",
     "private answer": "Zq only for the facilitator",
     "hidden story": "Zq a story staff hid",
+    "presenter notes": "Zq notes for the facilitator alone",
 }
 MAY_SEE = {"unrevealed card": "OS", "private answer": "O", "hidden story": "OS", "token": "P"}
+# The notes are the deck's: its owner's console and pages, and staff who curate the deck.
+MAY_SEE["presenter notes"] = "OS"
 
 # WebSockets: True where the socket is accepted.
 SOCKETS = {
@@ -225,7 +228,12 @@ def make_world(phone):
     owner, facilitator, staff = UserFactory(), UserFactory(), UserFactory(is_staff=True)
     deck = DeckFactory(owner=owner, title="Monday kick-off")
     CardFactory(deck=deck, prompt="What made you smile?")
-    CardFactory(deck=deck, prompt="Which customer memory would you share?", kind="memory")
+    CardFactory(
+        deck=deck,
+        prompt="Which customer memory would you share?",
+        kind="memory",
+        notes=SECRETS["presenter notes"],  # the card up on every screen
+    )
     CardFactory(deck=deck, prompt=SECRETS["unrevealed card"])
     session = LiveSession.start(
         deck, owner, join_base_url="http://testserver", is_shuffled=False, mode="spread"

@@ -45,7 +45,8 @@ document.addEventListener("htmx:afterSettle", (event) => {
     const list = dragged.parentElement;
     dragged.classList.remove("is-dragging");
     dragged = null;
-    const values = {card: [...list.children].map((item) => item.dataset.card)};
+    // Only the cards: a level's heading sits in the list too.
+    const values = {card: [...list.children].filter((item) => item.dataset.card).map((item) => item.dataset.card)};
     htmx.ajax("POST", list.dataset.reorderUrl, {target: "#cards", swap: "outerHTML", values});
   });
 })();

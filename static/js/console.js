@@ -5,7 +5,7 @@
 // The shortcuts box in templates/sessions/console.html lists the same keys.
 const SHORTCUTS = {
   // In every mode.
-  all: { ArrowLeft: "previous", a: "open-answers", w: "wall", l: "lock-answers" },
+  all: { ArrowLeft: "previous", a: "open-answers", w: "wall", l: "lock-answers", n: "open-next-level" },
   reveal: { ArrowRight: "next", " ": "next", t: "turn-next" },
   spread: { ArrowRight: "turn-next", " ": "turn-next", r: "next" },
 };

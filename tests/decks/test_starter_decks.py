@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from decks.models import Deck
+from sessions.models import LiveSession
 
 STARTER_TITLES = {
     "Customer memories",
@@ -53,3 +54,19 @@ def test_the_demo_facilitator_is_made_once_and_its_login_printed(db, settings, t
     assert password in first
     user = User.objects.get(email="demo@cxworkshop.local")
     assert user.check_password(password)
+
+
+def test_the_level_up_deck_deals_the_three_customer_needs_as_levels_with_notes(facilitator):
+    call_command("load_starter_decks")
+    deck = Deck.objects.get(slug="level-up")
+    assert deck.levels() == [
+        "Help me get my jobs done",
+        "Help me have a moment",
+        "Help me be more",
+    ]
+    assert all(card.level for card in deck.cards.all())
+    assert deck.cards.exclude(notes="").count() >= 3
+    session = LiveSession.start(deck, facilitator)
+    dealt = {session.reveal_next().level for _card in range(3)}
+    assert dealt == {"Help me get my jobs done"}
+    assert session.reveal_next() is None  # the next level waits to be opened
