@@ -303,3 +303,14 @@ class TimerForm(forms.Form):
             "add": [self.cleaned_data.get("seconds")],
         }.get(action, [])
         return self.ACTIONS[action], arguments
+
+
+class PairUpForm(forms.Form):
+    """ "Next round" in pairs mode carries the round the console showed: two taps at once (or
+    two tabs) make one new round, not two."""
+
+    round = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    @property
+    def arguments(self):
+        return {"after_round": self.cleaned_data.get("round")}

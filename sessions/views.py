@@ -43,7 +43,14 @@ from sessions.access import (
     session_by_code,
     was_removed,
 )
-from sessions.forms import JoinCodeForm, JoinForm, RenameForm, StartSessionForm, TimerForm
+from sessions.forms import (
+    JoinCodeForm,
+    JoinForm,
+    PairUpForm,
+    RenameForm,
+    StartSessionForm,
+    TimerForm,
+)
 from sessions.models import (
     Answer,
     JoiningLocked,
@@ -112,16 +119,25 @@ COMMANDS = {
     "lock-answers": ("lock_answers", broadcast.answers_lock_changed),
     "unlock-answers": ("unlock_answers", broadcast.answers_lock_changed),
     "end": ("end", broadcast.session_ended),
+    # Pairs mode: the next round of pairs, each with a card (PairUpForm: the round seen).
+    "pair-up": ("pair_up", broadcast.pairs_formed, PairUpForm),
 }
 
 
 @require_POST
 def session_command(request, pk, command):
     session = hosted_session(request, pk)
-    method, event = COMMANDS[command]
+    method, event, *form_class = COMMANDS[command]
+    arguments = {}
+    if form_class:  # a command that takes what the console sent with it
+        form = form_class[0](request.POST)
+        if not form.is_valid():
+            refused = _("This command was sent with something it cannot use.")
+            return HttpResponse(refused, status=400)
+        arguments = form.arguments
     try:
         with transaction.atomic():
-            getattr(session, method)()
+            getattr(session, method)(**arguments)
             event(session)
     except SessionEnded:  # perhaps by another tab a moment ago
         messages.error(request, _("This session has ended."))
@@ -425,7 +441,9 @@ def closed_card(request, session, participant):
     """The 409 answer to an answer sent for a card that has closed or is locked: nothing was
     saved, and the words stay on the phone, in the next card's empty form as a draft, or else
     in a box of their own."""
-    card = session.cards.filter(pk=session.current_card_id).first()
+    card = session.card_for(participant)
+    if card is not None:
+        card = session.cards.filter(pk=card.pk).first()
     locked = card is not None and card.answers_state == "locked"
     unsent = request.POST.get("text", "")
     form = screens.answer_form(session, participant)
