@@ -147,6 +147,8 @@ class AnswerForm(forms.ModelForm):
     def audience_notes(self):
         """What the room and the archive get of this answer, for each choice the form offers
         (the phone shows the one that matches the form, and changes it as the person does)."""
+        if self.card.session.is_pairs:
+            return self.pairs_audience_notes()
         if not self.card.is_memory:
             return {
                 "private": _("Only the facilitator sees your answer."),
@@ -161,6 +163,20 @@ class AnswerForm(forms.ModelForm):
             "anonymous": _(
                 "The room sees your memory without your name; the archive keeps it without a name."
             ),
+        }
+
+    def pairs_audience_notes(self):
+        """In pairs mode the room screen shows who is with whom, never an answer."""
+        if not self.card.is_memory:
+            return {
+                "private": _("Only the facilitator sees your answer."),
+                "room": _("The facilitator sees your answer with your name; the room shows none."),
+            }
+        return {
+            "private": _("Only the facilitator sees your memory; nothing goes to the archive."),
+            "room": _("The facilitator sees your memory with your name; the archive gets none."),
+            "named": _("The facilitator sees your memory; the archive keeps it with your name."),
+            "anonymous": _("The facilitator sees your memory; the archive keeps it, no name."),
         }
 
     def audience(self):

@@ -158,7 +158,7 @@ def test_someone_who_joins_during_a_round_is_paired_at_the_next(pairs_session, p
     pairs_session.pair_up()
     late = phone(pairs_session, "Zoe")
     page = late.get(pairs_session.join_path).content.decode()
-    assert "You joined during round 1: you are paired at the next round." in page
+    assert "You're in! You joined during round 1: you are paired at the next round." in page
     pairs_session.pair_up()
     assert any("Zoe" in group for group in groups_of(pairs_session))
 
