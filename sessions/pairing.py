@@ -8,7 +8,8 @@ How: a stable room of n people gets the circle method's round-robin first (n - 1
 person meeting everyone once). When it would repeat a partner (people joined or left), a
 search of the groupings without a repeat takes over: exhaustive for a small room, bounded
 (by steps, not time) for a big one; only when it finds none do the groups keep repeats as
-few as possible. 1,000 people take about 0.1 s a round.
+few as possible. A round of 1,000 people, stored, takes 0.1 s (round-robin) to 0.4 s (search,
+after 37 left) on a laptop core.
 """
 
 from collections import Counter

@@ -160,6 +160,12 @@ def test_the_room_shows_a_crowd_paired_whole_or_in_counted_pages(owner, new_page
         else:
             expect(pager).to_be_hidden()
         room.screenshot(path=screenshot_path(f"pairs-room-{count}-{size}"))
+    if count < 100:
+        console = new_page(viewport={"width": 1366, "height": 900})
+        log_in(console, owner)
+        console.goto(session.get_absolute_url())
+        expect(console.locator("#host-pairs")).to_contain_text(f"Round 1: {pairs} pairs")
+        screenshot(console, f"pairs-console-{count}")
 
 
 def screenshot_path(name):

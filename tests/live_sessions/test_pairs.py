@@ -89,7 +89,7 @@ def test_with_fewer_cards_than_pairs_pairs_get_cards_already_played_and_the_cons
     assert all(pair.card for pair in pairs)
     assert sum(pair.card_reused for pair in pairs) == 1
     page = facilitator_client.get(pairs_session.get_absolute_url()).content.decode()
-    assert "1 pair got a card already played" in page
+    assert "1 pair got a card another pair has had" in page
 
 
 def test_a_second_next_round_for_the_round_already_left_makes_no_third_round(
@@ -236,3 +236,25 @@ def test_another_facilitator_cannot_start_the_next_round(pairs_session, other_cl
     people(pairs_session, 2)
     assert command(other_client, pairs_session, round=0).status_code == 404
     assert command(Client(), pairs_session, round=0).status_code == 403
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_room_and_console_cost_the_same_queries_for_any_room_of_pairs(
+    pairs_session, count, django_assert_max_num_queries
+):
+    from sessions import broadcast, screens
+
+    Participant.objects.bulk_create(
+        Participant(session=pairs_session, display_name=f"Person {number}", turn_position=number)
+        for number in range(count)
+    )
+    pairs_session.pair_up()
+    pairs_session = LiveSession.objects.live().get(pk=pairs_session.pk)
+    with django_assert_max_num_queries(12):
+        context = screens.room_context(pairs_session)
+        room = broadcast.render_parts(broadcast.ROOM, ["room-state"], context)
+    with django_assert_max_num_queries(12):
+        context = screens.host_context(pairs_session)
+        host = broadcast.render_parts(broadcast.HOST, ["host-state"], context)
+    assert room.count('<li class="pair-note') == count // 2
+    assert host.count('class="host-pair"') == count // 2
