@@ -269,6 +269,10 @@ def names_changed(session):
     to_phones(session, "phone-turn")
     to_room(session, "room-people", "room-turn", "room-answers")
     to_host(session, "host-people", "host-answers")
+    if session.is_pairs:  # the pairs name people too; partners' phones fetch theirs again
+        to_phones(session, "phone-card")
+        to_room(session, "room-pairs")
+        to_host(session, "host-controls")
 
 
 def participant_removed(session, participant):

@@ -541,6 +541,9 @@ class LiveSession(models.Model):
         participant.display_name = self._free_name(wanted, exclude=participant)
         participant.is_anonymous = False
         participant.save(update_fields=["display_name", "is_anonymous"])
+        if self.pair_of(participant) is not None:
+            self.pairs_version += 1  # their partners' phones name them
+            self.save(update_fields=["pairs_version"])
         return participant.display_name
 
     def _give_turn(self, participant):

@@ -258,3 +258,12 @@ def test_the_room_and_console_cost_the_same_queries_for_any_room_of_pairs(
         host = broadcast.render_parts(broadcast.HOST, ["host-state"], context)
     assert room.count('<li class="pair-note') == count // 2
     assert host.count('class="host-pair"') == count // 2
+
+
+def test_a_new_name_reaches_the_partners_phone(pairs_session, phone):
+    ana_phone = phone(pairs_session, "Ana")
+    ben_phone = phone(pairs_session, "Ben")
+    pairs_session.pair_up()
+    rename = reverse("live_sessions:rename", args=[pairs_session.join_code])
+    assert ben_phone.post(rename, {"display_name": "Benedict"}).status_code == 302
+    assert "you're with Benedict" in ana_phone.get(pairs_session.join_path).content.decode()
