@@ -177,6 +177,8 @@ def to_phones(session, *parts):
 @Coalesced
 def participant_joined(session):
     to_room(session, "room-people", "room-turn", "room-answered")  # "23 of 41 answered"
+    if session.is_pairs:
+        to_room(session, "room-unpaired")  # "2 people are paired at the next round"
     to_host(session, "host-people", "host-controls")
 
 
@@ -185,6 +187,15 @@ def card_revealed(session):
     # The whole screen: the room leaves the lobby layout when the first card comes up. Phones
     # get the new card's empty answer form with it, so the old form never shows under it.
     to_phones(session, "phone-card", "phone-spread", "phone-answer", "phone-turn", "phone-timer")
+    to_room(session, "room-state")
+    to_host(session, "host-state")
+
+
+@after_commit
+def pairs_formed(session):
+    """A new round of pairs. Every phone gets the same news (the round's key changed) and
+    fetches its own pair and card; the room and the console get their whole state."""
+    to_phones(session, "phone-card", "phone-turn", "phone-timer")
     to_room(session, "room-state")
     to_host(session, "host-state")
 
@@ -267,6 +278,10 @@ def names_changed(session):
     to_phones(session, "phone-turn")
     to_room(session, "room-people", "room-turn", "room-answers")
     to_host(session, "host-people", "host-answers")
+    if session.is_pairs:  # the pairs name people too; partners' phones fetch theirs again
+        to_phones(session, "phone-card")
+        to_room(session, "room-pairs")
+        to_host(session, "host-controls")
 
 
 def participant_removed(session, participant):

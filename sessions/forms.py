@@ -49,6 +49,7 @@ class StartSessionForm(forms.ModelForm):
         help_text=_("Cards whose question the team saw in its earlier sessions, of any deck."),
         choices=LiveSession.SeenCards.choices,
         initial=LiveSession.SeenCards.LAST,
+        required=False,  # a form without it (an older page, a script) deals them last
         widget=forms.RadioSelect,
     )
 
@@ -64,6 +65,9 @@ class StartSessionForm(forms.ModelForm):
 
     def series_fields(self):
         return [self[name] for name in self.SERIES_FIELDS]
+
+    def clean_seen_cards(self):
+        return self.cleaned_data["seen_cards"] or LiveSession.SeenCards.LAST
 
     def clean_team_name(self):
         return " ".join(self.cleaned_data["team_name"].split())
@@ -237,6 +241,8 @@ class AnswerForm(forms.ModelForm):
     def audience_notes(self):
         """What the room and the archive get of this answer, for each choice the form offers
         (the phone shows the one that matches the form, and changes it as the person does)."""
+        if self.card.session.is_pairs:
+            return self.pairs_audience_notes()
         if not self.card.is_memory:
             return {
                 "private": _("Only the facilitator sees your answer."),
@@ -251,6 +257,20 @@ class AnswerForm(forms.ModelForm):
             "anonymous": _(
                 "The room sees your memory without your name; the archive keeps it without a name."
             ),
+        }
+
+    def pairs_audience_notes(self):
+        """In pairs mode the room screen shows who is with whom, never an answer."""
+        if not self.card.is_memory:
+            return {
+                "private": _("Only the facilitator sees your answer."),
+                "room": _("The facilitator sees your answer with your name; the room shows none."),
+            }
+        return {
+            "private": _("Only the facilitator sees your memory; nothing goes to the archive."),
+            "room": _("The facilitator sees your memory with your name; the archive gets none."),
+            "named": _("The facilitator sees your memory; the archive keeps it with your name."),
+            "anonymous": _("The facilitator sees your memory; the archive keeps it, no name."),
         }
 
     def audience(self):
@@ -404,3 +424,14 @@ class OpenLevelForm(forms.Form):
     @property
     def arguments(self):
         return {"level": self.cleaned_data["level"]}
+
+
+class PairUpForm(forms.Form):
+    """ "Next round" in pairs mode carries the round the console showed: two taps at once (or
+    two tabs) make one new round, not two."""
+
+    round = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    @property
+    def arguments(self):
+        return {"after_round": self.cleaned_data.get("round")}

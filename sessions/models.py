@@ -6,6 +6,7 @@ All state lives here, in the database; screens are told about changes by `broadc
 import functools
 import random
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from decks.models import LEVEL_MAX_LENGTH, NOTES_MAX_LENGTH, PROMPT_MAX_LENGTH, levels_in_order
+from sessions import pairing
 from stories.models import Consent, Valence
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -97,6 +99,7 @@ class LiveSession(models.Model):
     class Mode(models.TextChoices):
         REVEAL = "reveal", _("I reveal the cards")
         SPREAD = "spread", _("Table spread: whoever's turn it is picks a face-down block")
+        PAIRS = "pairs", _("Pairs: each pair talks over one card")
 
     class SeenCards(models.TextChoices):
         LAST = "last", _("Deal them last, after the cards the team has not seen")
@@ -144,6 +147,11 @@ class LiveSession(models.Model):
     # The deck's levels are dealt in order: cards of levels up to this one may be dealt (0: the
     # deck has no levels). See `face_down_cards` and `open_next_level`.
     current_level = models.PositiveSmallIntegerField(default=0)
+    # Pairs mode: the round of pairs now (0: none yet), and a count that moves whenever this
+    # round's pairs change (a new round, someone moved to another pair): phones fetch their own
+    # pair again when it does.
+    pair_round = models.PositiveIntegerField(default=0)
+    pairs_version = models.PositiveIntegerField(default=0)
     join_base_url = models.CharField(
         max_length=200, blank=True, help_text=_("The address phones use to reach the app.")
     )
@@ -273,6 +281,10 @@ class LiveSession(models.Model):
     @property
     def is_spread(self):
         return self.mode == self.Mode.SPREAD
+
+    @property
+    def is_pairs(self):
+        return self.mode == self.Mode.PAIRS
 
     # Cards
 
@@ -605,6 +617,7 @@ class LiveSession(models.Model):
         if not self.people().filter(pk=participant.pk).update(removed_at=timezone.now()):
             return False
         participant.refresh_from_db()
+        self._leave_pair(participant)
         if self.current_turn_id == participant.pk and self.pass_turn() is None:
             self.current_turn = None
             self.save(update_fields=["current_turn"])
@@ -633,6 +646,9 @@ class LiveSession(models.Model):
         participant.display_name = self._free_name(wanted, exclude=participant)
         participant.is_anonymous = False
         participant.save(update_fields=["display_name", "is_anonymous"])
+        if self.pair_of(participant) is not None:
+            self.pairs_version += 1  # their partners' phones name them
+            self.save(update_fields=["pairs_version"])
         return participant.display_name
 
     def _give_turn(self, participant):
@@ -721,6 +737,139 @@ class LiveSession(models.Model):
             livesession=self, user=user
         ).delete()
         return bool(removed)
+
+    # Pairs: the room talks in pairs (one three when the count is odd), a card for each pair,
+    # new pairs each round, avoiding earlier partners (sessions/pairing.py).
+
+    def card_for(self, participant):
+        """The card `participant` answers now: the one rule for the phone's page, its answer
+        form and the answer view. In pairs mode their pair's card this round (none for a phone
+        not yet in a pair, or for every phone at once); otherwise the card up."""
+        if not self.is_pairs:
+            return self.current_card
+        pair = self.pair_of(participant)
+        card = pair.card if pair else None
+        if card is not None:
+            card.session = self  # its timer lock reads this session, not another copy
+        return card
+
+    def pair_of(self, participant):
+        """`participant`'s pair this round, or None (joined since, or no round yet)."""
+        if participant is None or not self.pair_round:
+            return None
+        mine = self.pairs.filter(round_number=self.pair_round, members=participant)
+        return mine.select_related("card").first()
+
+    def current_pairs(self):
+        """This round's pairs, each with its card and the people still taking part in it (as
+        `people`), in the order they were made; pairs left with nobody are not listed."""
+        present = Participant.objects.present().order_by("turn_position", "pk")
+        pairs = (
+            self.pairs.filter(round_number=self.pair_round)
+            .select_related("card")
+            .prefetch_related(models.Prefetch("members", queryset=present, to_attr="people"))
+            .order_by("pk")
+        )
+        return [pair for pair in pairs if pair.people]
+
+    def partners_so_far(self):
+        """How often each two people of the session were in one group: {frozenset: count}."""
+        groups = {}
+        for pair_id, person_id in PairMember.objects.filter(pair__session=self).values_list(
+            "pair_id", "participant_id"
+        ):
+            groups.setdefault(pair_id, []).append(person_id)
+        return Counter(pairing.partners(groups.values()))
+
+    @one_change_at_a_time
+    def pair_up(self, after_round=None):
+        """The next round: this round's cards close, the people here now are paired (avoiding
+        earlier partners), each pair gets the next face-down card, and the timer starts again
+        at its full time. `after_round`: the round the facilitator saw when asking; if the
+        round has moved on since (a second tap, another tab), nothing more happens. The new
+        round's pairs, or None."""
+        if after_round is not None and after_round != self.pair_round:
+            return None
+        people = self.shuffled(self.people().order_by("pk").values_list("pk", flat=True), "pairs")
+        if len(people) < 2:
+            return None
+        seed = random.Random(f"{self.shuffle_seed}:pairs:{self.pair_round + 1}")
+        groups = pairing.group_people(
+            people, self.partners_so_far(), seed, circle_round=self.pair_round
+        )
+        now = timezone.now()
+        self._restart_timer_for_the_next()
+        self.cards.filter(revealed_at__isnull=False, closed_at__isnull=True).update(closed_at=now)
+        cards = self._deal_to_pairs(groups, now)
+        self.pair_round += 1
+        self.pairs_version += 1
+        self.status = self.Status.LIVE
+        self.save(update_fields=["pair_round", "pairs_version", "status"])
+        pairs = Pair.objects.bulk_create(
+            Pair(session=self, round_number=self.pair_round, card=card, card_reused=reused)
+            for card, reused in cards
+        )
+        PairMember.objects.bulk_create(
+            PairMember(pair=pair, participant_id=person, round_number=self.pair_round)
+            for pair, group in zip(pairs, groups, strict=True)
+            for person in group
+        )
+        return pairs
+
+    def _deal_to_pairs(self, groups, now):
+        """A card for each group, as [(card, reused)]: the next face-down cards while they
+        last; then, when there are fewer cards than pairs, cards already played, the ones the
+        group's people have not had first, then the least used."""
+        fresh = list(self.face_down_cards()[: len(groups)])
+        top = self.cards.aggregate(top=Max("shown_order"))["top"] or 0
+        for number, card in enumerate(fresh, start=top + 1):
+            card.shown_order, card.revealed_at, card.closed_at = number, now, None
+        SessionCard.objects.bulk_update(fresh, ["shown_order", "revealed_at", "closed_at"])
+        dealt = [(card, False) for card in fresh]
+        played = list(self.shown_cards().exclude(pk__in=[card.pk for card in fresh]))
+        if len(dealt) == len(groups) or not (played or fresh):
+            return dealt + [(None, False)] * (len(groups) - len(dealt))
+        played = played or fresh
+        uses = Counter(self.pairs.values_list("card_id", flat=True))
+        uses.update(card.pk for card in fresh)
+        had = {}
+        for person, card in PairMember.objects.filter(pair__session=self).values_list(
+            "participant_id", "pair__card_id"
+        ):
+            had.setdefault(person, set()).add(card)
+        for group in groups[len(dealt) :]:
+            card = min(
+                played,
+                key=lambda c: (
+                    sum(c.pk in had.get(person, ()) for person in group),
+                    uses[c.pk],
+                    c.shown_order,
+                ),
+            )
+            uses[card.pk] += 1
+            dealt.append((card, True))
+        self.cards.filter(pk__in=[card.pk for card, _reused in dealt]).update(closed_at=None)
+        return dealt
+
+    def _leave_pair(self, participant):
+        """A removed participant leaves their pair; a partner left alone joins the smallest
+        other pair of the round (a three), or, with no other pair, waits for the next round."""
+        pair = self.pair_of(participant)
+        if pair is None:
+            return
+        self.pairs_version += 1  # their partners' phones no longer name them
+        self.save(update_fields=["pairs_version"])
+        alone = list(pair.members.present())
+        if len(alone) != 1:
+            return
+        others = self.pairs.filter(round_number=self.pair_round).exclude(pk=pair.pk)
+        others = others.annotate(
+            size=models.Count("members", filter=Q(members__removed_at__isnull=True))
+        )
+        other = others.filter(size__gt=0).order_by("size", "pk").first()
+        if other is None:
+            return
+        PairMember.objects.filter(pair=pair, participant=alone[0]).update(pair=other)
 
 
 @dataclass(frozen=True)
@@ -1084,3 +1233,44 @@ class Answer(models.Model):
     @property
     def is_withdrawn(self):
         return self.archive_consent == self.Consent.WITHDRAWN
+
+
+class Pair(models.Model):
+    """A group of two (or three) people talking over one card in one round of pairs mode."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="pairs")
+    round_number = models.PositiveIntegerField()
+    card = models.ForeignKey(
+        SessionCard, on_delete=models.SET_NULL, null=True, blank=True, related_name="pairs"
+    )
+    # Dealt again because there were fewer new cards than pairs.
+    card_reused = models.BooleanField(default=False)
+    members = models.ManyToManyField(Participant, through="PairMember", related_name="pairs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round_number", "pk"]
+
+    def __str__(self):
+        return _("Pair %(number)s of round %(round)s") % {
+            "number": self.pk,
+            "round": self.round_number,
+        }
+
+
+class PairMember(models.Model):
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="memberships")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="pair_memberships"
+    )
+    round_number = models.PositiveIntegerField()  # the pair's: one pair per person per round
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "round_number"], name="one_pair_per_person_per_round"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.participant} ({self.pair})"

@@ -7,6 +7,7 @@ that reconnects sees exactly what a fresh page would show.
 import functools
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from sessions import wordcloud
 from sessions.forms import AnswerForm
@@ -23,12 +24,46 @@ def card_key(card):
     return f"{card.pk}-{card.answers_state}" if card else ""
 
 
+def answer_key(session):
+    """What a phone compares with the key it shows to know its answer form may have changed:
+    the card up's key, or in pairs mode the round's (its pairs, and whether the time is up and
+    locks answers), the same for every phone."""
+    if session.is_pairs:
+        state = "locked" if session.countdown().locks_answers_now else "open"
+        return f"p{session.pair_round}.{session.pairs_version}-{state}"
+    return card_key(session.current_card)
+
+
 def answer_context(session, participant):
     """Just what a phone's answer form needs (posted by every phone at once, so kept lean)."""
     return {
         "session": session,
         "participant": participant,
-        "card_key": card_key(session.current_card),
+        "card_key": answer_key(session),
+        **pair_context(session, participant),
+    }
+
+
+def names_in_words(names):
+    """ "Ana", "Ana and Ben", "Ana, Ben and Cy"."""
+    names = list(names)
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def pair_context(session, participant):
+    """A phone in pairs mode: its pair this round, the others in it, and its card."""
+    if not session.is_pairs or participant is None:
+        return {}
+    pair = session.pair_of(participant)
+    partners = []
+    if pair is not None:
+        partners = pair.members.present().exclude(pk=participant.pk).order_by("turn_position")
+    return {
+        "pair": pair,
+        "partner_names": names_in_words(person.display_name for person in partners),
+        "pair_card": session.card_for(participant),
     }
 
 
@@ -38,7 +73,7 @@ def common_context(session):
     if card is not None:
         card.session = session  # the card's timer lock reads this session, not another copy
     return {
-        "card_key": card_key(card),
+        "card_key": answer_key(session),
         "session": session,
         "card": session.current_card,
         "card_number": number,
@@ -110,7 +145,30 @@ def room_context(session):
             "word_cloud": functools.partial(word_cloud, session, answers),
         }
     )
+    if session.is_pairs:
+        context.update(pairs_context(session, context["people_count"]))
     return context
+
+
+def pairs_context(session, people_count):
+    """The room's and the console's view of this round's pairs, and of who is in none (joined
+    during the round: they are paired at the next)."""
+    pairs = session.current_pairs()
+    return {
+        "pairs": pairs,
+        "unpaired_count": people_count - sum(len(pair.people) for pair in pairs),
+        "reused_count": sum(pair.card_reused for pair in pairs),
+    }
+
+
+def pair_answers(pairs):
+    """The answers of this round: each person's, to their own pair's card."""
+    mine = {(person.pk, pair.card_id) for pair in pairs for person in pair.people}
+    answers = Answer.objects.filter(
+        session_card__in={pair.card_id for pair in pairs if pair.card_id},
+        participant__in={person for person, _card in mine},
+    ).select_related("participant", "session_card")
+    return [answer for answer in answers if (answer.participant_id, answer.session_card_id) in mine]
 
 
 def host_context(session):
@@ -141,6 +199,18 @@ def host_context(session):
             "face_down_count": face_down,
         }
     )
+    if session.is_pairs:
+        context.update(pairs_context(session, len(people)))
+        answers = pair_answers(context["pairs"])
+        answered = {answer.participant_id for answer in answers}
+        context.update(
+            {
+                "answers": answers,
+                "answered_ids": answered,
+                "not_answered": [person for person in people if person.pk not in answered],
+                "answered_count": sum(person.pk in answered for person in people),
+            }
+        )
     return context
 
 
@@ -151,7 +221,7 @@ def answer_form(session, participant=None, data=None, initial=None):
     card's form goes in the same swap as the old card. A phone whose participant may already
     have answered this card (someone has) then fetches its own.
     """
-    card = session.current_card
+    card = session.card_for(participant)
     if card is None or not card.is_open_for_answers or not session.is_open:
         return None
     answer = card.answers.filter(participant=participant).first() if participant else None
@@ -165,6 +235,7 @@ def phone_context(session, participant=None):
         {
             "participant": participant,
             "face_down_cards": list(session.face_down_cards()) if session.is_spread else [],
+            **pair_context(session, participant),
         }
     )
     if participant is None:  # pushed to every phone

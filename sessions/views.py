@@ -52,6 +52,7 @@ from sessions.forms import (
     JoinCodeForm,
     JoinForm,
     OpenLevelForm,
+    PairUpForm,
     RenameForm,
     StartSessionForm,
     TimerForm,
@@ -157,10 +158,14 @@ COMMANDS = {
     "unlock-answers": ("unlock_answers", broadcast.answers_lock_changed),
     "end": ("end", broadcast.session_ended),
     "open-next-level": ("open_next_level", broadcast.level_opened),
+    # Pairs mode: the next round of pairs, each with a card.
+    "pair-up": ("pair_up", broadcast.pairs_formed),
 }
-# The commands that say more than their name: the form that reads what they say.
+# The commands that say more than their name: the form that reads what they say (the level to
+# open, the round the console saw: two taps at once, or two tabs, act once).
 COMMAND_FORMS = {
     "open-next-level": OpenLevelForm,
+    "pair-up": PairUpForm,
 }
 
 
@@ -172,7 +177,8 @@ def session_command(request, pk, command):
     if command in COMMAND_FORMS:
         form = COMMAND_FORMS[command](request.POST)
         if not form.is_valid():
-            return HttpResponse(_("That level is not one of this session's."), status=400)
+            refused = _("This command was sent with something it cannot use.")
+            return HttpResponse(refused, status=400)
         arguments = form.arguments
     try:
         with transaction.atomic():
@@ -525,7 +531,9 @@ def closed_card(request, session, participant):
     """The 409 answer to an answer sent for a card that has closed or is locked: nothing was
     saved, and the words stay on the phone, in the next card's empty form as a draft, or else
     in a box of their own."""
-    card = session.cards.filter(pk=session.current_card_id).first()
+    card = session.card_for(participant)
+    if card is not None:
+        card = session.cards.filter(pk=card.pk).first()
     locked = card is not None and card.answers_state == "locked"
     unsent = request.POST.get("text", "")
     form = screens.answer_form(session, participant)

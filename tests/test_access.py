@@ -9,6 +9,7 @@ F a facilitator who does not own the deck, session or digest · O their owner ·
 "login" means a redirect to a log-in page; a number is the HTTP status.
 """
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -23,7 +24,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cxworkshop.asgi import application
 from cxworkshop.routing import websocket_urlpatterns
+from sessions.broadcast import render_parts
 from sessions.models import Answer, LiveSession
+from sessions.screens import phone_context
 from stories.models import Digest, Story
 from tests.factories import CardFactory, DeckFactory, StoryFactory, UserFactory
 from tests.live_sessions.conftest import start_session
@@ -519,3 +522,37 @@ async def test_a_co_facilitator_opens_the_owners_sockets_until_removed(phone):
         }
         assert got == expected, role
         await sync_to_async(world.session.remove_co_facilitator)(colleague)
+
+
+# Pairs mode: each phone sees its own pair's card; the room sees who is with whom, no card.
+
+
+def test_pairs_mode_shows_no_phone_or_room_another_pairs_card_or_a_private_answer(db, phone):
+    owner = UserFactory()
+    deck = DeckFactory(owner=owner)
+    for number in range(2):
+        CardFactory(deck=deck, prompt=f"Zq card of pair {number + 1}")
+    CardFactory(deck=deck, prompt=SECRETS["unrevealed card"])
+    session = LiveSession.start(deck, owner, is_shuffled=False, mode="pairs")
+    phones = {name: phone(session, name) for name in ["Ana", "Ben", "Cy", "Dee"]}
+    session.pair_up()
+    answer_url = reverse("live_sessions:answer", args=[session.join_code])
+    phones["Ana"].post(answer_url, {"text": SECRETS["private answer"], "is_private": "on"})
+    pair_cards = {pair.card.prompt for pair in session.current_pairs()}
+    room = logged_in(owner).get(reverse("live_sessions:room", args=[session.pk])).content.decode()
+    for secret in [SECRETS["private answer"], SECRETS["unrevealed card"], *pair_cards]:
+        assert secret not in room
+    for name, browser in phones.items():
+        me = session.participants.get(display_name=name)
+        for page in (browser.get(session.join_path), browser.get(answer_url)):
+            text = page.content.decode()
+            assert SECRETS["unrevealed card"] not in text
+            assert session.card_for(me).prompt in text
+            others = pair_cards - {session.card_for(me).prompt}
+            assert not others & set(re.findall(r"Zq card of pair \d", text))
+            if name != "Ana":
+                assert SECRETS["private answer"] not in text
+    # What is pushed to every phone at once names no pair and no card.
+    parts = ["phone-card", "phone-turn", "phone-timer"]
+    pushed = render_parts("sessions/phone.html", parts, phone_context(session))
+    assert "Zq" not in pushed and "you're with" not in pushed
