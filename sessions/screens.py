@@ -6,7 +6,7 @@ that reconnects sees exactly what a fresh page would show.
 
 import functools
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from sessions import wordcloud
 from sessions.forms import AnswerForm
@@ -28,7 +28,7 @@ def answer_context(session, participant):
     return {
         "session": session,
         "participant": participant,
-        "card_key": card_key(session.current_card),
+        "card_key": card_key(session.card_for(participant)),
     }
 
 
@@ -45,6 +45,11 @@ def common_context(session):
         "card_total": total,
         "turn": session.current_turn,
         "turn_may_pick": session.may_pick(session.current_turn),
+        "turn_may_pass": session.may_pass(session.current_turn),
+        "turn_passes_left": (
+            session.passes_left(session.current_turn) if session.current_turn else 0
+        ),
+        "passed": session.passed_by,
         "countdown": session.countdown(),
         # Evaluated (once) only by the templates that list people.
         "participants": session.people(),
@@ -109,7 +114,35 @@ def room_context(session):
             "word_cloud": functools.partial(word_cloud, session, answers),
         }
     )
+    if session.is_draw:
+        context.update(room_draws(session))
     return context
+
+
+# Draw mode: the room lists who drew what, newest first, at most this many (with counts).
+ROOM_DRAWS = 6
+
+
+def drawn_this_round(session):
+    """The cards held this round, with whether their holder answered them."""
+    mine = Answer.objects.filter(
+        session_card=OuterRef("session_card"), participant=OuterRef("participant")
+    )
+    return session.draws_this_round().annotate(answered=Exists(mine))
+
+
+def room_draws(session):
+    """Who drew what, for the room: counts, and the newest few names with their card."""
+    drawn = drawn_this_round(session)
+    counts = drawn.aggregate(drawn=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+    newest = drawn.select_related("participant", "session_card").order_by("-pk")[:ROOM_DRAWS]
+    return {
+        "drawn_count": counts["drawn"],
+        # Here: who answered their own card, not the card up ("12 of 40 answered").
+        "answered_count": counts["answered"],
+        "newest_draws": list(newest),
+        "more_draws": max(counts["drawn"] - ROOM_DRAWS, 0),
+    }
 
 
 def host_context(session):
@@ -131,18 +164,41 @@ def host_context(session):
             "face_down_count": session.face_down_cards().count(),
         }
     )
+    if session.is_draw:
+        context.update(host_draws(session, people))
     return context
 
 
+def host_draws(session, people):
+    """Draw mode on the console: each person's card this round, and who answered theirs."""
+    drawn = {
+        draw.participant_id: draw
+        for draw in drawn_this_round(session).select_related("session_card")
+    }
+    answered = {pk for pk, draw in drawn.items() if draw.answered}
+    for person in people:
+        person.drawn = drawn.get(person.pk)
+    return {
+        "drawn_count": len(drawn),
+        "undrawn_count": session.face_down_cards()
+        .exclude(pk__in=session.draws.filter(is_put_back=False).values("session_card"))
+        .count(),
+        "answered_ids": answered,
+        "not_answered": [person for person in people if person.pk not in answered],
+        "answered_count": len(answered),
+    }
+
+
 def answer_form(session, participant=None, data=None, initial=None):
-    """The answer form of the card now up, or None when it takes no answers.
+    """The answer form of the card `participant` answers now (`LiveSession.card_to_answer`:
+    the card up, or in draw mode their own), or None when it takes no answers.
 
     Without a participant: the empty form pushed to every phone with a new card, so the old
     card's form goes in the same swap as the old card. A phone whose participant may already
     have answered this card (someone has) then fetches its own.
     """
-    card = session.current_card
-    if card is None or not card.is_open_for_answers or not session.is_open:
+    card = session.card_to_answer(participant)
+    if card is None:
         return None
     answer = card.answers.filter(participant=participant).first() if participant else None
     return AnswerForm(data, instance=answer, initial=initial, card=card, participant=participant)
@@ -157,11 +213,28 @@ def phone_context(session, participant=None):
             "face_down_cards": list(session.face_down_cards()) if session.is_spread else [],
         }
     )
+    if session.is_draw and participant is not None:
+        context.update(phone_draw(session, participant))
     if participant is None:  # pushed to every phone
         context["form"] = answer_form(session)
         context["pushed"] = True
         context["card_has_answers"] = bool(card and card.answers.exists())
     return context
+
+
+def phone_draw(session, participant):
+    """Draw mode: this phone's own card (never pushed: broadcast.to_phones leaves it out) and
+    what it may do with it."""
+    card = participant.drawn_card()
+    answered = card is not None and card.answers.filter(participant=participant).exists()
+    redraws_left = session.redraws_left(participant)
+    return {
+        "card": card,
+        "card_key": card_key(card),
+        "may_draw": session.may_draw(participant),
+        "redraws_left": redraws_left,
+        "may_redraw": bool(card and redraws_left and not answered),
+    }
 
 
 def summary_context(session):

@@ -1,13 +1,15 @@
 // Keyboard shortcuts of the facilitator console. They press a button on the page
 // ([data-shortcut="…"]), so the rules stay on the server; a disabled or absent button does
 // nothing. The keys follow the session's mode (data-mode on the console's buttons): in a
-// table spread the main move is giving the next turn, in reveal mode turning the next card.
+// table spread the main move is giving the next turn, in draw mode calling the next person to
+// share, in reveal mode turning the next card.
 // The shortcuts box in templates/sessions/console.html lists the same keys.
 const SHORTCUTS = {
   // In every mode.
   all: { ArrowLeft: "previous", a: "open-answers", w: "wall", l: "lock-answers" },
   reveal: { ArrowRight: "next", " ": "next", t: "turn-next" },
   spread: { ArrowRight: "turn-next", " ": "turn-next", r: "next" },
+  draw: { ArrowRight: "turn-next", " ": "turn-next", r: "turn-random" },
 };
 
 const currentMode = () => document.querySelector("[data-mode]")?.dataset.mode || "reveal";
