@@ -120,7 +120,7 @@ def room_context(session):
 
 
 # Draw mode: the room lists who drew what, newest first, at most this many (with counts).
-ROOM_DRAWS = 6
+ROOM_DRAWS = 4
 
 
 def drawn_this_round(session):
@@ -134,14 +134,14 @@ def drawn_this_round(session):
 def room_draws(session):
     """Who drew what, for the room: counts, and the newest few names with their card."""
     drawn = drawn_this_round(session)
-    counts = drawn.aggregate(drawn=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+    drawn_count = drawn.count()
     newest = drawn.select_related("participant", "session_card").order_by("-pk")[:ROOM_DRAWS]
     return {
-        "drawn_count": counts["drawn"],
+        "drawn_count": drawn_count,
         # Here: who answered their own card, not the card up ("12 of 40 answered").
-        "answered_count": counts["answered"],
+        "answered_count": drawn.filter(answered=True).count(),
         "newest_draws": list(newest),
-        "more_draws": max(counts["drawn"] - ROOM_DRAWS, 0),
+        "more_draws": max(drawn_count - ROOM_DRAWS, 0),
     }
 
 

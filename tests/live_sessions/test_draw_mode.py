@@ -353,8 +353,11 @@ def test_the_room_shows_who_drew_what_and_who_is_sharing(phone, draw_session):
     phone(draw_session, "Cy")
     draw_session.pass_turn()
 
+    ana = person(draw_session, "Ana")
+    ana.answers.create(session_card=ana.drawn_card(), text="Mine")
+
     room = screens.room_context(LiveSession.objects.live().get(pk=draw_session.pk))
-    assert room["drawn_count"] == 2
+    assert (room["drawn_count"], room["answered_count"], room["people_count"]) == (2, 1, 3)
     assert [d.participant.display_name for d in room["newest_draws"]] == ["Bo", "Ana"]
 
 
