@@ -33,6 +33,17 @@ class StartSessionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
+        for name in ALLOWANCES:  # left out: none
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ALLOWANCES:
+            cleaned[name] = cleaned.get(name) or 0
+        return cleaned
+
+
+ALLOWANCES = ["redraws", "passes_per_person"]  # start-form options of draw mode and passes
 
 
 class JoinCodeForm(forms.Form):
