@@ -13,7 +13,7 @@ import segno
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -267,6 +267,13 @@ class LiveSession(models.Model):
 
     def shown_cards(self):
         return self.cards.filter(shown_order__isnull=False).order_by("shown_order")
+
+    def summary_cards(self):
+        """The cards a summary lists: those shown, in order, then (in draw mode) the cards
+        answered that never came up on the room, so no answer is left out."""
+        answered = Answer.objects.filter(session_card__session=self).values("session_card")
+        cards = self.cards.filter(Q(shown_order__isnull=False) | Q(pk__in=answered))
+        return cards.order_by(F("shown_order").asc(nulls_last=True), "position")
 
     def face_down_cards(self):
         return self.cards.filter(shown_order__isnull=True, is_skipped=False).order_by("position")
@@ -701,7 +708,8 @@ class LiveSession(models.Model):
         which is `face_down_cards`) that nobody holds. Once every one is held, a held card
         again: one this person has not had, else the least drawn. Never `instead_of`, the card
         being put back, nor one they hold."""
-        held = self.draws.filter(is_put_back=False).values("session_card")
+        held = self.draws.filter(is_put_back=False, participant__removed_at__isnull=True)
+        held = held.values("session_card")
         theirs = participant.draws.filter(is_put_back=False).values("session_card")
         avoid = [instead_of.pk] if instead_of is not None else []
         card = self.face_down_cards().exclude(pk__in=held).exclude(pk__in=avoid).first()

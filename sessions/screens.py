@@ -239,7 +239,7 @@ def phone_draw(session, participant):
 
 def summary_context(session):
     cards = list(
-        session.shown_cards().annotate(
+        session.summary_cards().annotate(
             answer_count=Count("answers"),
             hidden_count=Count("answers", filter=Q(answers__is_hidden=True)),
             # Participation is of the people still taking part (Answer.objects.by_people()).
@@ -251,6 +251,9 @@ def summary_context(session):
     answers = Answer.objects.filter(session_card__session=session).select_related(
         "participant", "session_card"
     )
+    last_shown = max((card.shown_order for card in cards if card.shown_order), default=0)
+    for number, card in enumerate((c for c in cards if c.shown_order is None), last_shown + 1):
+        card.shown_order = number  # a card answered but never up (draw mode): numbered after
     by_card = {}
     for answer in answers:
         by_card.setdefault(answer.session_card_id, []).append(answer)

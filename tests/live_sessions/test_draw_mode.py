@@ -421,3 +421,38 @@ def test_the_model_refuses_a_draw_outside_draw_mode(live_session):
     ana, _created = live_session.join("Ana")
     with pytest.raises(Refused):
         live_session.draw(ana)
+
+
+def test_the_summary_keeps_answers_to_cards_that_never_came_up(
+    phone, draw_session, facilitator_client
+):
+    ana, bo = phone(draw_session, "Ana"), phone(draw_session, "Bo")
+    for browser, name in [(ana, "Ana"), (bo, "Bo")]:
+        draw(browser, draw_session)
+        card = card_of(draw_session, name)
+        browser.post(url("answer", draw_session), {"card": card.pk, "text": f"{name} wrote"})
+    draw_session.pass_turn()  # only Ana's card comes up
+    draw_session.end()
+
+    summary = facilitator_client.get(reverse("live_sessions:summary", args=[draw_session.pk]))
+    csv = facilitator_client.get(
+        reverse("live_sessions:summary-export", args=[draw_session.pk, "csv"])
+    )
+
+    html = summary.content.decode()
+    assert "Ana wrote" in html and "Bo wrote" in html
+    assert card_of(draw_session, "Bo").prompt in html and "None" not in html
+    assert (
+        "Bo wrote" in b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode()
+    )
+
+
+def test_a_card_held_by_someone_removed_is_dealt_again(phone, draw_session):
+    ana = phone(draw_session, "Ana")
+    draw(ana, draw_session)
+    held = card_of(draw_session, "Ana")
+    draw_session.remove(person(draw_session, "Ana"))
+
+    draw(phone(draw_session, "Bo"), draw_session)
+
+    assert card_of(draw_session, "Bo") == held
