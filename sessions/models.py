@@ -1163,4 +1163,7 @@ class Draw(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant} drew {self.session_card}"
+        return _("%(person)s drew %(card)s") % {
+            "person": self.participant,
+            "card": self.session_card,
+        }
