@@ -60,18 +60,25 @@ def test_three_phones_draw_their_own_cards_answer_and_share_in_turn(new_page):
     console.get_by_role("link", name="Start a session").click()
     console.get_by_label("Everyone draws their own card").check()
     console.get_by_label("Passes for each person").fill("1")
+    console.get_by_label("Redraws for each person").fill("1")
     console.get_by_role("button", name="Start the session").click()
     expect(console.get_by_text("Facilitator console")).to_be_visible()
     session = LiveSession.objects.get()
-    assert session.is_draw and session.passes_per_person == 1
+    assert session.is_draw and (session.passes_per_person, session.redraws) == (1, 1)
     room = console.context.new_page()
     room.set_viewport_size(PROJECTORS["720p"])
     room.goto(f"/live/{session.pk}/room/")
 
     phones = [join(new_page, session, name) for name in PEOPLE]
+    screenshot(phones[0], "draw-phone-before-drawing")
     for phone in phones:
         phone.get_by_role("button", name="Draw your card").click()
         expect(phone.locator("#phone-card")).to_contain_text("Your card")
+    cy = phones[2]
+    first_of_cy = own_card(cy)
+    cy.get_by_role("button", name="Put it back and draw another").click()
+    expect(cy.locator("#phone-card")).not_to_contain_text(first_of_cy)
+    expect(cy.get_by_role("button", name="Put it back and draw another")).to_be_hidden()
     drawn = [own_card(phone) for phone in phones]
     assert len(set(drawn)) == 3 and set(drawn) <= set(PROMPTS)  # nobody got a card twice
     expect(room.locator("#room-draws")).to_contain_text("3 of 3 drew a card")
