@@ -669,9 +669,10 @@ class LiveSession(models.Model):
 
     def card_to_answer(self, participant):
         """The card `participant` may answer now, or None: the one rule for the phone's form,
-        the answer view and the screens. In draw mode their own card, unless the facilitator
-        locked it (the timer is the sharing turn's and locks nobody's card); else the card up,
-        while it takes answers (`SessionCard.is_open_for_answers`)."""
+        the answer view and the screens. In draw mode their own card, unless its answers are
+        locked (`answers_locked`: the countdown is the sharing turn's, and running out does not
+        lock everyone's card); else the card up, while it takes answers
+        (`SessionCard.is_open_for_answers`)."""
         card = self.card_for(participant) if self.is_open else None
         if card is None:
             return None

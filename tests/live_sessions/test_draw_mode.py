@@ -456,3 +456,22 @@ def test_a_card_held_by_someone_removed_is_dealt_again(phone, draw_session):
     draw(phone(draw_session, "Bo"), draw_session)
 
     assert card_of(draw_session, "Bo") == held
+
+
+def test_a_private_answer_stays_with_the_facilitator_when_its_card_comes_up(
+    phone, draw_session, facilitator_client
+):
+    ana, bo = phone(draw_session, "Ana"), phone(draw_session, "Bo")
+    draw(ana, draw_session)
+    draw(bo, draw_session)
+    card = card_of(draw_session, "Ana")
+    ana.post(url("answer", draw_session), {"card": card.pk, "text": "Zq mine", "is_private": "on"})
+    draw_session.pass_turn()  # Ana shares: her card is up on the room
+
+    room = facilitator_client.get(reverse("live_sessions:room", args=[draw_session.pk]))
+    console = facilitator_client.get(draw_session.get_absolute_url())
+
+    assert card.prompt in room.content.decode()
+    assert "Zq mine" not in room.content.decode()
+    assert "Zq mine" not in page_of(bo, draw_session)
+    assert "Zq mine" in console.content.decode()
