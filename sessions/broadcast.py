@@ -239,7 +239,7 @@ def card_drawn(session):
     """Someone drew (or redrew) their own card: who drew what, on the room and the console.
     Batched: a whole room draws at once."""
     to_room(session, "room-draws")
-    to_host(session, "host-people")
+    to_host(session, "host-controls", "host-people")  # "12 of 40 drew a card", and who
 
 
 @after_commit
