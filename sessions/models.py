@@ -1003,7 +1003,9 @@ class SessionCard(models.Model):
         if fresh.session.is_draw:
             kept = participant.draws.filter(session_card=self, is_put_back=False).last()
             held = kept and next(iter(self._read_for_share(Draw, kept.pk)), None)
-            return bool(held) and fresh.session.card_to_answer(participant) == fresh
+            if not held or held.is_put_back:
+                return False
+            return fresh.session.card_to_answer(participant) == fresh
         return fresh.is_open_for_answers and fresh.session.is_open
 
     @staticmethod
