@@ -169,7 +169,14 @@ def to_host(session, *parts):
     send(session.group("host"), render_parts(HOST, parts, screens.host_context(session)))
 
 
+# In draw mode a phone's card and answer form are its own: never pushed to every phone (a phone
+# gets them from its draw's response and, on reconnect, from screens.phone_context).
+OWN_IN_DRAW_MODE = {"phone-card", "phone-answer"}
+
+
 def to_phones(session, *parts):
+    if session.is_draw:
+        parts = [part for part in parts if part not in OWN_IN_DRAW_MODE]
     send(session.group("phones"), render_parts(PHONE, parts, screens.phone_context(session)))
 
 
@@ -234,11 +241,40 @@ def answers_changed(session):
 def turn_passed(session):
     to_phones(session, "phone-turn", "phone-card", "phone-spread", "phone-timer")
     # In the lobby the first turn makes room for the blocks: the join panel becomes a line.
-    to_room(session, "room-state" if session.status == session.Status.LOBBY else "room-turn")
-    to_host(session, "host-controls", "host-people")
-    if session.is_spread:  # a new turn starts the timer again
+    # In draw mode the card up is the new sharer's.
+    lobby = session.status == session.Status.LOBBY
+    to_room(session, "room-state" if lobby or session.is_draw else "room-turn")
+    to_host(session, "host-controls", "host-people", *(["host-answers"] if session.is_draw else []))
+    if session.takes_turns:  # a new turn starts the timer again
         to_room(session, "room-progress")
         to_host(session, "host-timer")
+
+
+# Draw mode and passes.
+
+
+@after_commit
+@Coalesced
+def card_drawn(session):
+    """Someone drew (or redrew) their own card: who drew what, on the room and the console.
+    Batched: a whole room draws at once."""
+    to_room(session, "room-draws")
+    to_host(session, "host-controls", "host-people")  # "12 of 40 drew a card", and who
+
+
+@after_commit
+def shared_card_changed(session):
+    """The person sharing drew their card: it is the card up now."""
+    to_phones(session, "phone-turn")
+    to_room(session, "room-state")
+    to_host(session, "host-state")
+
+
+@after_commit
+def passes_changed(session):
+    """The facilitator changed how many passes each person has."""
+    to_phones(session, "phone-turn")
+    to_host(session, "host-people")
 
 
 @after_commit

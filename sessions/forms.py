@@ -11,6 +11,7 @@ from sessions.models import (
     JOIN_CODE_LENGTH,
     NAME_MAX_LENGTH,
     TEAM_NAME_MAX_LENGTH,
+    TURN_ALLOWANCE_MAX,
     Answer,
     LiveSession,
     Team,
@@ -25,6 +26,7 @@ class StartSessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
         fields = ["is_shuffled", "mode", "answers_live", "anonymous_allowed"]
+        fields += ["redraws", "passes_per_person"]  # draw mode and passes
         widgets = {"mode": forms.RadioSelect}
         help_texts = {
             "is_shuffled": _("The order is kept, so the session can be replayed the same way."),
@@ -57,6 +59,8 @@ class StartSessionForm(forms.ModelForm):
         super().__init__(*args, label_suffix="", **kwargs)
         self.deck = deck
         self.owner = owner
+        for name in ALLOWANCES:  # left out: none
+            self.fields[name].required = False
 
     SERIES_FIELDS = ["team_name", "seen_cards"]
 
@@ -74,6 +78,8 @@ class StartSessionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ALLOWANCES:
+            cleaned[name] = cleaned.get(name) or 0
         name = cleaned.get("team_name")
         leave_out = cleaned.get("seen_cards") == LiveSession.SeenCards.LEAVE_OUT
         team = Team.objects.filter(owner=self.owner, name__iexact=name).first() if name else None
@@ -89,6 +95,9 @@ class StartSessionForm(forms.ModelForm):
             "%(team)s has already seen every card of this deck: choose to deal the seen cards "
             "last, or run another deck."
         ) % {"team": team_name}
+
+
+ALLOWANCES = ["redraws", "passes_per_person"]  # start-form options of draw mode and passes
 
 
 class CoFacilitatorForm(forms.Form):
@@ -243,6 +252,11 @@ class AnswerForm(forms.ModelForm):
         (the phone shows the one that matches the form, and changes it as the person does)."""
         if self.card.session.is_pairs:
             return self.pairs_audience_notes()
+        if self.card.is_memory and self.card.session.is_draw:
+            return {**self._audience_notes(), "anonymous": DRAWN_ANONYMOUS}
+        return self._audience_notes()
+
+    def _audience_notes(self):
         if not self.card.is_memory:
             return {
                 "private": _("Only the facilitator sees your answer."),
@@ -341,6 +355,41 @@ class AnswerForm(forms.ModelForm):
                 sharing.save_answer(answer)
         self.instance = answer
         return answer
+
+
+# Draw mode: the room knows whose card is whose, so it shows no memory shared without a name
+# (SessionCard.room_answers).
+DRAWN_ANONYMOUS = _(
+    "The room does not see your memory (it knows whose card this is); the archive keeps it "
+    "without a name."
+)
+
+
+class RedrawForm(forms.Form):
+    """Which card the phone showed when its owner asked to put it back: a second tap, once it
+    is put back, draws no further card."""
+
+    card = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TurnForm(forms.Form):
+    """Whose turn the console showed when the facilitator moved the turn on: a "next turn"
+    that arrives just after that person passed moves it no further."""
+
+    turn = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PassesForm(forms.Form):
+    passes_per_person = forms.IntegerField(
+        label=_("Passes for each person"),
+        min_value=0,
+        max_value=TURN_ALLOWANCE_MAX,
+        help_text=_("0: nobody passes."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
 
 # The timer: each button of the console's timer controls posts one `action`.

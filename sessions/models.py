@@ -12,8 +12,9 @@ from datetime import datetime, timedelta
 
 import segno
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH = 6
 NAME_MAX_LENGTH = 40
 ANSWER_MAX_LENGTH = 1000
+TURN_ALLOWANCE_MAX = 10  # redraws or passes a person may be given
 
 
 def new_join_code():
@@ -55,6 +57,11 @@ class JoiningLocked(Exception):
 
 class ParticipantRemoved(Exception):
     """A browser whose participant the facilitator removed asked to join again."""
+
+
+class Refused(Exception):
+    """A participant asked for what the session does not allow now (a draw, a redraw, a pass):
+    `str(error)` tells them why, in words for people."""
 
 
 def one_change_at_a_time(method):
@@ -100,6 +107,7 @@ class LiveSession(models.Model):
         REVEAL = "reveal", _("I reveal the cards")
         SPREAD = "spread", _("Table spread: whoever's turn it is picks a face-down block")
         PAIRS = "pairs", _("Pairs: each pair talks over one card")
+        DRAW = "draw", _("Everyone draws their own card")
 
     class SeenCards(models.TextChoices):
         LAST = "last", _("Deal them last, after the cards the team has not seen")
@@ -154,6 +162,29 @@ class LiveSession(models.Model):
     pairs_version = models.PositiveIntegerField(default=0)
     join_base_url = models.CharField(
         max_length=200, blank=True, help_text=_("The address phones use to reach the app.")
+    )
+    # Draw mode and passes (turn-taking modes).
+    redraws = models.PositiveSmallIntegerField(
+        _("redraws for each person"),
+        default=0,
+        validators=[MaxValueValidator(TURN_ALLOWANCE_MAX)],
+        help_text=_(
+            "Everyone draws their own card: how many times each person may put their card back "
+            "and draw another (before answering it)."
+        ),
+    )
+    passes_per_person = models.PositiveSmallIntegerField(
+        _("passes for each person"),
+        default=0,
+        validators=[MaxValueValidator(TURN_ALLOWANCE_MAX)],
+        help_text=_(
+            "Table spread and draw mode: how many times each person may pass on their turn "
+            "(0: nobody passes). You can change it on the console."
+        ),
+    )
+    # Who passed the turn to the person who has it now ("Ben passed"), until the turn moves on.
+    passed_by = models.ForeignKey(
+        "Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -286,6 +317,16 @@ class LiveSession(models.Model):
     def is_pairs(self):
         return self.mode == self.Mode.PAIRS
 
+    @property
+    def is_draw(self):
+        return self.mode == self.Mode.DRAW
+
+    @property
+    def takes_turns(self):
+        """Whether the room goes round in turns (a block picked, a drawn card shared): the
+        timer is per turn, and the person on turn may pass."""
+        return self.mode in (self.Mode.SPREAD, self.Mode.DRAW)
+
     # Cards
 
     def playable_cards(self):
@@ -293,6 +334,13 @@ class LiveSession(models.Model):
 
     def shown_cards(self):
         return self.cards.filter(shown_order__isnull=False).order_by("shown_order")
+
+    def summary_cards(self):
+        """The cards a summary lists: those shown, in order, then (in draw mode) the cards
+        answered that never came up on the room, so no answer is left out."""
+        answered = Answer.objects.filter(session_card__session=self).values("session_card")
+        cards = self.cards.filter(Q(shown_order__isnull=False) | Q(pk__in=answered))
+        return cards.order_by(F("shown_order").asc(nulls_last=True), "position")
 
     def unseen_cards(self):
         """Every card nobody has seen yet and not set aside, in every level."""
@@ -306,7 +354,7 @@ class LiveSession(models.Model):
 
     def _show(self, card):
         now = timezone.now()
-        if not self.is_spread and self.current_card_id != card.pk:
+        if not self.takes_turns and self.current_card_id != card.pk:
             self._restart_timer_for_the_next()
         if self.current_card_id and self.current_card_id != card.pk:
             self.cards.filter(pk=self.current_card_id).update(closed_at=now)
@@ -652,16 +700,25 @@ class LiveSession(models.Model):
         return participant.display_name
 
     def _give_turn(self, participant):
-        if self.is_spread:
+        if self.takes_turns:
             self._restart_timer_for_the_next()
         participant.last_turn_round = self.round_number
         participant.save(update_fields=["last_turn_round"])
         self.current_turn = participant
         self.turn_given_at = timezone.now()
         self.card_turned_this_turn = False
+        self.passed_by = None
         self.save(
-            update_fields=["current_turn", "round_number", "turn_given_at", "card_turned_this_turn"]
+            update_fields=[
+                "current_turn",
+                "round_number",
+                "turn_given_at",
+                "card_turned_this_turn",
+                "passed_by",
+            ]
         )
+        if self.is_draw:
+            self._show_card_of(participant)
         return participant
 
     def may_pick(self, participant):
@@ -740,18 +797,6 @@ class LiveSession(models.Model):
 
     # Pairs: the room talks in pairs (one three when the count is odd), a card for each pair,
     # new pairs each round, avoiding earlier partners (sessions/pairing.py).
-
-    def card_for(self, participant):
-        """The card `participant` answers now: the one rule for the phone's page, its answer
-        form and the answer view. In pairs mode their pair's card this round (none for a phone
-        not yet in a pair, or for every phone at once); otherwise the card up."""
-        if not self.is_pairs:
-            return self.current_card
-        pair = self.pair_of(participant)
-        card = pair.card if pair else None
-        if card is not None:
-            card.session = self  # its timer lock reads this session, not another copy
-        return card
 
     def pair_of(self, participant):
         """`participant`'s pair this round, or None (joined since, or no round yet)."""
@@ -871,6 +916,201 @@ class LiveSession(models.Model):
             return
         PairMember.objects.filter(pair=pair, participant=alone[0]).update(pair=other)
 
+    # Everyone draws their own card (draw mode), and passes. Each person draws a card of their
+    # own on their phone and answers it; the facilitator gives the turn to whoever shares next,
+    # and the card of the person on turn is the room's current card (`_give_turn`).
+
+    def card_for(self, participant):
+        """The card `participant` answers: their own card in draw mode, their pair's card this
+        round in pairs mode (none for a phone not yet in a pair, or for every phone at once),
+        else the card up (open to answers or not)."""
+        if self.is_draw:
+            return participant.drawn_card() if participant is not None else None
+        if self.is_pairs:
+            pair = self.pair_of(participant)
+            card = pair.card if pair else None
+            if card is not None:
+                card.session = self  # its timer lock reads this session, not another copy
+            return card
+        return self.current_card
+
+    def card_to_answer(self, participant):
+        """The card `participant` may answer now, or None: the one rule for the phone's form,
+        the answer view and the screens. In draw mode their own card, unless its answers are
+        locked (`answers_locked`: the countdown is the sharing turn's, and running out does not
+        lock everyone's card); else the card up, while it takes answers
+        (`SessionCard.is_open_for_answers`)."""
+        card = self.card_for(participant) if self.is_open else None
+        if card is None:
+            return None
+        if self.is_draw:
+            return None if card.answers_locked else card
+        return card if card.is_open_for_answers else None
+
+    def draws_this_round(self):
+        """The cards held this round (not put back) by the people still taking part."""
+        return self.draws.filter(
+            is_put_back=False,
+            round_number=self.round_number,
+            participant__removed_at__isnull=True,
+        )
+
+    def _draw_this_round(self, participant):
+        return (
+            participant.draws.filter(is_put_back=False, round_number=self.round_number)
+            .select_related("session_card")
+            .first()
+        )
+
+    def may_draw(self, participant):
+        """Draw mode: each person draws one card a round."""
+        if not self.is_draw or not self.is_open or participant is None:
+            return False
+        return self._draw_this_round(participant) is None
+
+    def redraws_left(self, participant):
+        return max(self.redraws - participant.draws.filter(is_put_back=True).count(), 0)
+
+    def _card_to_draw(self, participant, instead_of=None):
+        """The card a draw gives `participant`: the first card still to deal (the one owner of
+        which is `face_down_cards`) that nobody holds. Once every one is held, a held card
+        again: one this person has not had, else the least drawn. Never `instead_of`, the card
+        being put back, nor one they hold."""
+        held = self.draws.filter(is_put_back=False, participant__removed_at__isnull=True)
+        held = held.values("session_card")
+        theirs = participant.draws.filter(is_put_back=False).values("session_card")
+        avoid = [instead_of.pk] if instead_of is not None else []
+        card = self.face_down_cards().exclude(pk__in=held).exclude(pk__in=avoid).first()
+        if card is not None:
+            return card
+        had = Draw.objects.filter(participant=participant, session_card=OuterRef("pk"))
+        again = (
+            self.playable_cards()
+            .filter(pk__in=held)
+            .exclude(pk__in=theirs)
+            .exclude(pk__in=avoid)
+            .annotate(had=Exists(had), times=Count("draws", filter=Q(draws__is_put_back=False)))
+            .order_by("had", "times", "position")
+        )
+        return again.first()
+
+    @one_change_at_a_time
+    def draw(self, participant):
+        """`participant` draws their card for this round (a second tap gets the card the first
+        drew). Two phones drawing at once take turns here, so they never get one card while
+        cards nobody holds remain. If they are the one on turn, the room shows it."""
+        if not self.is_draw:
+            raise Refused(NO_OWN_CARDS)
+        kept = self._draw_this_round(participant)
+        if kept is not None:
+            return Drawn(kept.session_card, is_new=False, is_up=False)
+        card = self._card_to_draw(participant)
+        if card is None:
+            raise Refused(_("There is no card left to draw. Ask the facilitator."))
+        self.draws.create(
+            participant=participant, session_card=card, round_number=self.round_number
+        )
+        is_up = self.current_turn_id == participant.pk
+        if is_up:
+            self._show(card)
+        return Drawn(card, is_new=True, is_up=is_up)
+
+    @one_change_at_a_time
+    def redraw(self, participant, card_id):
+        """`participant` puts back the card they hold (`card_id`, the one their phone showed),
+        which others may then draw, and draws another. Refused once they have answered it or
+        it is up on the room screen, and when they have no redraws left or no other card is
+        left. A second tap (the card already put back) gets the card the first drew."""
+        if not self.is_draw:
+            raise Refused(NO_OWN_CARDS)
+        kept = self._draw_this_round(participant)
+        if kept is None:
+            raise Refused(_("Draw your card first."))
+        if kept.session_card_id != card_id:
+            if participant.draws.filter(session_card_id=card_id, is_put_back=True).exists():
+                return Drawn(kept.session_card, is_new=False, is_up=False)
+            raise Refused(_("That card is not yours to put back."))
+        if self.redraws_left(participant) == 0:
+            if not self.redraws:
+                raise Refused(_("Redraws are off in this session: this card is yours."))
+            raise Refused(_("You have no redraws left: this card is yours."))
+        if self.current_turn_id == participant.pk and self.current_card_id == card_id:
+            raise Refused(_("Your card is up on the room screen, so it is yours to keep."))
+        # Put back before looking for an answer: on PostgreSQL this waits for an answer to it
+        # being saved (which holds the draw: SessionCard.still_open_for_answers), then sees it.
+        Draw.objects.filter(pk=kept.pk).update(is_put_back=True)
+        if kept.session_card.answers.filter(participant=participant).exists():
+            raise Refused(_("You have answered this card, so it is yours to keep."))
+        card = self._card_to_draw(participant, instead_of=kept.session_card)
+        if card is None:
+            raise Refused(_("No other card is left to draw: this one is yours."))
+        self.draws.create(
+            participant=participant, session_card=card, round_number=self.round_number
+        )
+        return Drawn(card, is_new=True, is_up=False)
+
+    def _show_card_of(self, participant):
+        """Draw mode: the room shows the card of the person on turn, none until they draw."""
+        kept = self._draw_this_round(participant)
+        if kept is not None:
+            self._show(kept.session_card)
+        elif self.current_card_id is not None:
+            self.current_card = None
+            self.save(update_fields=["current_card"])
+
+    @one_change_at_a_time
+    def give_turn_to(self, participant):
+        """The facilitator calls on `participant` (to share their card, to pick a block); None
+        if they are no longer taking part."""
+        if not self.people().filter(pk=participant.pk).exists():
+            return None
+        return self._give_turn(participant)
+
+    def passes_left(self, participant):
+        return max(self.passes_per_person - participant.passes_used, 0)
+
+    def may_pass(self, participant):
+        """Whether `participant` is on turn in a turn-taking mode with a pass left."""
+        if not self.takes_turns or participant is None or self.current_turn_id != participant.pk:
+            return False
+        return self.passes_left(participant) > 0
+
+    @one_change_at_a_time
+    def pass_on_turn(self, participant):
+        """The person on turn passes, using one of their passes: the turn moves on as the
+        facilitator's "next" moves it (`pass_turn`), and the screens say who passed. False for
+        a second tap (they passed, the turn has moved on); Refused if they may not pass."""
+        if self.passed_by_id == participant.pk and self.current_turn_id != participant.pk:
+            return False
+        if not self.takes_turns:
+            raise Refused(_("There are no turns to pass in this session."))
+        if self.current_turn_id != participant.pk:
+            raise Refused(_("It is not your turn, so there is nothing to pass."))
+        participant.refresh_from_db(fields=["passes_used"])
+        if not self.passes_per_person:
+            raise Refused(_("Passing is off in this session."))
+        if self.passes_left(participant) == 0:
+            raise Refused(_("You have used all your passes."))
+        participant.passes_used += 1
+        participant.save(update_fields=["passes_used"])
+        self.pass_turn()
+        self.passed_by = participant
+        self.save(update_fields=["passed_by"])
+        return True
+
+    @one_change_at_a_time
+    def set_passes(self, passes):
+        """How many passes each person has (0: passing is off), from now on."""
+        self.passes_per_person = passes
+        self.save(update_fields=["passes_per_person"])
+
+    @one_change_at_a_time
+    def turn_moved_on_from(self, participant_id):
+        """Whether the turn is no longer `participant_id`'s (None: no one's), read holding the
+        session's lock until the caller's transaction ends: a facilitator's "next turn" meant
+        for Ben that arrives just after Ben passed moves the turn no further."""
+        return self.current_turn_id != participant_id
+
 
 @dataclass(frozen=True)
 class Levels:
@@ -901,6 +1141,21 @@ class Levels:
 
     def __bool__(self):
         return bool(self.names)
+
+
+NO_OWN_CARDS = _(
+    "In this session the facilitator deals the cards: there is none of your own to draw."
+)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What a draw gave: the card, whether it was drawn now (not by an earlier tap), and
+    whether the room shows it now (its drawer is the one sharing)."""
+
+    card: "SessionCard"
+    is_new: bool
+    is_up: bool
 
 
 @dataclass(frozen=True)
@@ -1038,23 +1293,32 @@ class SessionCard(models.Model):
             return "open"
         return "locked" if self.revealed_at and not self.closed_at else "closed"
 
-    def still_open_for_answers(self):
-        """Whether an answer being written in the current transaction may be saved, from the
-        card's row as it is now. On PostgreSQL the row is read FOR SHARE: a lock, an "end" or
-        the next card (which update the row) waits for the answers being written, and an
-        answer that arrives after one of them waits for it, then sees it. Answers do not wait
-        for each other. On SQLite every write transaction runs alone anyway."""
-        table = connection.ops.quote_name(SessionCard._meta.db_table)
-        query = SessionCard.objects.filter(pk=self.pk)
-        if connection.vendor == "postgresql":
-            query = SessionCard.objects.raw(
-                f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [self.pk]
-            )
-        fresh = next(iter(query), None)
+    def still_open_for_answers(self, participant=None):
+        """Whether `participant`'s answer being written in the current transaction may be
+        saved, from the card's row as it is now. On PostgreSQL the row is read FOR SHARE: a
+        lock, an "end" or the next card (which update the row) waits for the answers being
+        written, and an answer that arrives after one of them waits for it, then sees it.
+        Answers do not wait for each other. On SQLite every write transaction runs alone
+        anyway. In draw mode the card must still be theirs (`LiveSession.card_to_answer`):
+        their draw is read FOR SHARE too, so a redraw putting it back waits likewise."""
+        fresh = next(iter(self._read_for_share(SessionCard, self.pk)), None)
         if fresh is None:
             return False
         fresh.session = LiveSession.objects.get(pk=self.session_id)
+        if fresh.session.is_draw:
+            kept = participant.draws.filter(session_card=self, is_put_back=False).last()
+            held = kept and next(iter(self._read_for_share(Draw, kept.pk)), None)
+            if not held or held.is_put_back:
+                return False
+            return fresh.session.card_to_answer(participant) == fresh
         return fresh.is_open_for_answers and fresh.session.is_open
+
+    @staticmethod
+    def _read_for_share(model, pk):
+        if connection.vendor != "postgresql":
+            return model.objects.filter(pk=pk)
+        table = connection.ops.quote_name(model._meta.db_table)
+        return model.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [pk])
 
     def answers_reach_room(self):
         return self.session.answers_live or self.answers_open
@@ -1065,6 +1329,9 @@ class SessionCard(models.Model):
             return Answer.objects.none()
         visible = self.answers.by_people().filter(is_private=False, is_hidden=False)
         visible = visible.exclude(archive_consent=Consent.WITHDRAWN)  # its words are erased
+        if self.session.is_draw:
+            # The room knows whose card this is: a memory shared without a name stays off it.
+            visible = visible.exclude(archive_consent=Consent.ANONYMOUS)
         # Oldest first: the room shows them in pages, which must not shift as answers arrive.
         return visible.select_related("participant").order_by("created_at", "pk")
 
@@ -1147,6 +1414,7 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(auto_now=True)
+    passes_used = models.PositiveSmallIntegerField(default=0)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -1169,6 +1437,12 @@ class Participant(models.Model):
     @property
     def is_removed(self):
         return self.removed_at is not None
+
+    def drawn_card(self):
+        """Draw mode: the card they hold, their latest draw not put back; None before a draw."""
+        kept = self.draws.filter(is_put_back=False).select_related("session_card__session")
+        kept = kept.order_by("-pk").first()
+        return kept.session_card if kept is not None else None
 
     def has_shared_stories(self):
         """Whether any of their answers went to the story archive (and was not withdrawn):
@@ -1274,3 +1548,32 @@ class PairMember(models.Model):
 
     def __str__(self):
         return f"{self.participant} ({self.pair})"
+
+
+class Draw(models.Model):
+    """A card a participant drew in draw mode, kept as history: a redraw marks the card put
+    back (others may draw it again) and adds a draw. A person holds one card a round; their
+    card is their latest draw not put back (`Participant.drawn_card`)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="draws")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="draws")
+    session_card = models.ForeignKey(SessionCard, on_delete=models.CASCADE, related_name="draws")
+    round_number = models.PositiveIntegerField(default=1)
+    is_put_back = models.BooleanField(default=False)
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "round_number"],
+                condition=Q(is_put_back=False),
+                name="one_card_held_per_round",
+            )
+        ]
+
+    def __str__(self):
+        return _("%(person)s drew %(card)s") % {
+            "person": self.participant,
+            "card": self.session_card,
+        }

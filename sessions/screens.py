@@ -6,7 +6,7 @@ that reconnects sees exactly what a fresh page would show.
 
 import functools
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from sessions import wordcloud
@@ -24,13 +24,16 @@ def card_key(card):
     return f"{card.pk}-{card.answers_state}" if card else ""
 
 
-def answer_key(session):
+def answer_key(session, participant=None):
     """What a phone compares with the key it shows to know its answer form may have changed:
-    the card up's key, or in pairs mode the round's (its pairs, and whether the time is up and
-    locks answers), the same for every phone."""
+    the card up's key; in pairs mode the round's (its pairs, and whether the time is up and
+    locks answers), the same for every phone; in draw mode the key of the phone's own card
+    (never pushed: broadcast.to_phones leaves draw mode's card and form out)."""
     if session.is_pairs:
         state = "locked" if session.countdown().locks_answers_now else "open"
         return f"p{session.pair_round}.{session.pairs_version}-{state}"
+    if session.is_draw:
+        return card_key(session.card_for(participant))
     return card_key(session.current_card)
 
 
@@ -39,7 +42,7 @@ def answer_context(session, participant):
     return {
         "session": session,
         "participant": participant,
-        "card_key": answer_key(session),
+        "card_key": answer_key(session, participant),
         **pair_context(session, participant),
     }
 
@@ -80,6 +83,11 @@ def common_context(session):
         "card_total": total,
         "turn": session.current_turn,
         "turn_may_pick": session.may_pick(session.current_turn),
+        "turn_may_pass": session.may_pass(session.current_turn),
+        "turn_passes_left": (
+            session.passes_left(session.current_turn) if session.current_turn else 0
+        ),
+        "passed": session.passed_by,
         "countdown": session.countdown(),
         "levels": session.levels(),
         # Evaluated (once) only by the templates that list people.
@@ -147,7 +155,35 @@ def room_context(session):
     )
     if session.is_pairs:
         context.update(pairs_context(session, context["people_count"]))
+    if session.is_draw:
+        context.update(room_draws(session))
     return context
+
+
+# Draw mode: the room lists who drew what, newest first, at most this many (with counts).
+ROOM_DRAWS = 4
+
+
+def drawn_this_round(session):
+    """The cards held this round, with whether their holder answered them."""
+    mine = Answer.objects.filter(
+        session_card=OuterRef("session_card"), participant=OuterRef("participant")
+    )
+    return session.draws_this_round().annotate(answered=Exists(mine))
+
+
+def room_draws(session):
+    """Who drew what, for the room: counts, and the newest few names with their card."""
+    drawn = drawn_this_round(session)
+    drawn_count = drawn.count()
+    newest = drawn.select_related("participant", "session_card").order_by("-pk")[:ROOM_DRAWS]
+    return {
+        "drawn_count": drawn_count,
+        # Here: who answered their own card, not the card up ("12 of 40 answered").
+        "answered_count": drawn.filter(answered=True).count(),
+        "newest_draws": list(newest),
+        "more_draws": max(drawn_count - ROOM_DRAWS, 0),
+    }
 
 
 def pairs_context(session, people_count):
@@ -211,18 +247,41 @@ def host_context(session):
                 "answered_count": sum(person.pk in answered for person in people),
             }
         )
+    if session.is_draw:
+        context.update(host_draws(session, people))
     return context
 
 
+def host_draws(session, people):
+    """Draw mode on the console: each person's card this round, and who answered theirs."""
+    drawn = {
+        draw.participant_id: draw
+        for draw in drawn_this_round(session).select_related("session_card")
+    }
+    answered = {pk for pk, draw in drawn.items() if draw.answered}
+    for person in people:
+        person.drawn = drawn.get(person.pk)
+    return {
+        "drawn_count": len(drawn),
+        "undrawn_count": session.face_down_cards()
+        .exclude(pk__in=session.draws.filter(is_put_back=False).values("session_card"))
+        .count(),
+        "answered_ids": answered,
+        "not_answered": [person for person in people if person.pk not in answered],
+        "answered_count": len(answered),
+    }
+
+
 def answer_form(session, participant=None, data=None, initial=None):
-    """The answer form of the card now up, or None when it takes no answers.
+    """The answer form of the card `participant` answers now (`LiveSession.card_to_answer`:
+    the card up, or in draw mode their own), or None when it takes no answers.
 
     Without a participant: the empty form pushed to every phone with a new card, so the old
     card's form goes in the same swap as the old card. A phone whose participant may already
     have answered this card (someone has) then fetches its own.
     """
-    card = session.card_for(participant)
-    if card is None or not card.is_open_for_answers or not session.is_open:
+    card = session.card_to_answer(participant)
+    if card is None:
         return None
     answer = card.answers.filter(participant=participant).first() if participant else None
     return AnswerForm(data, instance=answer, initial=initial, card=card, participant=participant)
@@ -238,6 +297,8 @@ def phone_context(session, participant=None):
             **pair_context(session, participant),
         }
     )
+    if session.is_draw and participant is not None:
+        context.update(phone_draw(session, participant))
     if participant is None:  # pushed to every phone
         context["form"] = answer_form(session)
         context["pushed"] = True
@@ -245,9 +306,24 @@ def phone_context(session, participant=None):
     return context
 
 
+def phone_draw(session, participant):
+    """Draw mode: this phone's own card (never pushed: broadcast.to_phones leaves it out) and
+    what it may do with it."""
+    card = participant.drawn_card()
+    answered = card is not None and card.answers.filter(participant=participant).exists()
+    redraws_left = session.redraws_left(participant)
+    return {
+        "card": card,
+        "card_key": card_key(card),
+        "may_draw": session.may_draw(participant),
+        "redraws_left": redraws_left,
+        "may_redraw": bool(card and redraws_left and not answered),
+    }
+
+
 def summary_context(session):
     cards = list(
-        session.shown_cards().annotate(
+        session.summary_cards().annotate(
             answer_count=Count("answers"),
             hidden_count=Count("answers", filter=Q(answers__is_hidden=True)),
             # Participation is of the people still taking part (Answer.objects.by_people()).
@@ -259,6 +335,9 @@ def summary_context(session):
     answers = Answer.objects.filter(session_card__session=session).select_related(
         "participant", "session_card"
     )
+    last_shown = max((card.shown_order for card in cards if card.shown_order), default=0)
+    for number, card in enumerate((c for c in cards if c.shown_order is None), last_shown + 1):
+        card.shown_order = number  # a card answered but never up (draw mode): numbered after
     by_card = {}
     for answer in answers:
         by_card.setdefault(answer.session_card_id, []).append(answer)

@@ -53,9 +53,12 @@ from sessions.forms import (
     JoinForm,
     OpenLevelForm,
     PairUpForm,
+    PassesForm,
+    RedrawForm,
     RenameForm,
     StartSessionForm,
     TimerForm,
+    TurnForm,
 )
 from sessions.models import (
     Answer,
@@ -63,6 +66,7 @@ from sessions.models import (
     LiveSession,
     NothingLeftToDeal,
     ParticipantRemoved,
+    Refused,
     SessionEnded,
     Team,
     normalize_join_code,
@@ -169,6 +173,10 @@ COMMAND_FORMS = {
 }
 
 
+# Commands that move the turn on from the person the console showed on turn (TurnForm).
+TURN_COMMANDS = {"turn-next", "turn-skip", "turn-random"}
+
+
 @require_POST
 def session_command(request, pk, command):
     session = hosted_session(request, pk)
@@ -180,10 +188,19 @@ def session_command(request, pk, command):
             refused = _("This command was sent with something it cannot use.")
             return HttpResponse(refused, status=400)
         arguments = form.arguments
+    turn = TurnForm(request.POST)
     try:
         with transaction.atomic():
-            getattr(session, method)(**arguments)
-            event(session)
+            # Moved on meanwhile (that person passed, another tab): the turn stays where it is.
+            moved_on = (
+                command in TURN_COMMANDS
+                and turn.is_valid()
+                and "turn" in request.POST
+                and session.turn_moved_on_from(turn.cleaned_data["turn"])
+            )
+            if not moved_on:
+                getattr(session, method)(**arguments)
+                event(session)
     except SessionEnded:  # perhaps by another tab a moment ago
         messages.error(request, _("This session has ended."))
         return to_summary(request, session)
@@ -369,6 +386,46 @@ def co_facilitator_remove(request, pk, user_id):
     return co_facilitators_panel(request, session, done=done)
 
 
+@require_POST
+def participant_turn(request, pk, participant_id):
+    """The facilitator calls on one person: to share their card next, or to pick a block."""
+    session, person = hosted_person(request, pk, participant_id)
+    try:
+        with transaction.atomic():
+            if session.give_turn_to(person):
+                broadcast.turn_passed(session)
+    except SessionEnded:
+        return to_summary(request, session)
+    done = _("It is %(name)s's turn.") % {"name": person.display_name}
+    if not request.htmx:
+        messages.success(request, done)
+        return redirect(session)
+    session.refresh_from_db()
+    return person_panel(request, session, person, done=done)
+
+
+@require_POST
+def passes_change(request, pk):
+    """How many passes each person has; the phone of the person on turn shows its Pass."""
+    session = hosted_session(request, pk)
+    form = PassesForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                session.set_passes(form.cleaned_data["passes_per_person"])
+                broadcast.passes_changed(session)
+        except SessionEnded:
+            return to_summary(request, session)
+    elif not request.htmx:
+        for error in form.errors.get("passes_per_person", []):
+            messages.error(request, error)
+    if not request.htmx:
+        return redirect(session)
+    session.refresh_from_db()
+    context = {**screens.host_context(session), "passes_form": form}
+    return render(request, "sessions/console.html#host-people", context)
+
+
 def room(request, pk):
     if "key" in request.GET:
         # The private link: its key moves into a cookie, out of the address bar and of every
@@ -532,9 +589,10 @@ def closed_card(request, session, participant):
     saved, and the words stay on the phone, in the next card's empty form as a draft, or else
     in a box of their own."""
     card = session.card_for(participant)
-    if card is not None:
-        card = session.cards.filter(pk=card.pk).first()
-    locked = card is not None and card.answers_state == "locked"
+    card = session.cards.filter(pk=card.pk).first() if card is not None else None
+    locked = card is not None and (
+        card.answers_locked if session.is_draw else card.answers_state == "locked"
+    )
     unsent = request.POST.get("text", "")
     form = screens.answer_form(session, participant)
     carried = bool(unsent.strip()) and form is not None and form.instance.pk is None
@@ -567,7 +625,7 @@ def phone_answer(request, code):
         if form.is_valid():
             with transaction.atomic():
                 # Locked or moved on since the form was read: checked again, holding the card.
-                still_open = form.card.still_open_for_answers()
+                still_open = form.card.still_open_for_answers(participant)
                 if still_open:
                     form.save()
                     broadcast.answer_saved(session)
@@ -648,3 +706,84 @@ def phone_thanks(request, code):
     return render(
         request, "sessions/phone.html#phone-thanks", thanks_context(request, session, participant)
     )
+
+
+# Draw mode and passes: each refusal is said to the phone in words (409 to htmx, which swaps it
+# into the phone; a plain form post goes back to the phone page with it as a message).
+
+
+def refused(request, code, message, template, context):
+    if request.htmx:
+        return render(request, template, {**context, "problem": message}, status=409)
+    messages.error(request, message)
+    return redirect("live_sessions:join", code=code)
+
+
+def drawn_card_parts(request, session, participant, problem=""):
+    """The phone's own card, its draw buttons and its answer form, after a draw or redraw: the
+    form and the card go in out of band (the same fragments a reconnect sends)."""
+    session.refresh_from_db()
+    context = screens.phone_context(session, participant)
+    context.update(form=screens.answer_form(session, participant), oob=True, problem=problem)
+    html = "".join(
+        render(request, f"sessions/phone.html#{part}", context).content.decode()
+        for part in ["phone-draw", "phone-card", "phone-answer"]
+    )
+    return HttpResponse(html, status=409 if problem else 200)
+
+
+def draw_or_redraw(request, code, change):
+    session, participant = participant_or_403(request, code)
+    try:
+        with transaction.atomic():
+            drawn = change(session, participant)
+            if drawn.is_up:
+                broadcast.shared_card_changed(session)
+            elif drawn.is_new:
+                broadcast.card_drawn(session)
+    except SessionEnded:
+        raise PermissionDenied(_("This session has ended.")) from None
+    except Refused as refusal:
+        if request.htmx:
+            return drawn_card_parts(request, session, participant, problem=str(refusal))
+        messages.error(request, str(refusal))
+    if request.htmx:
+        return drawn_card_parts(request, session, participant)
+    return redirect("live_sessions:join", code=code)
+
+
+@require_POST
+def phone_draw(request, code):
+    """Draw mode: the participant draws their own card."""
+    return draw_or_redraw(request, code, lambda session, participant: session.draw(participant))
+
+
+@require_POST
+def phone_redraw(request, code):
+    """Draw mode: the participant puts their card back and draws another."""
+    form = RedrawForm(request.POST)
+    card = form.cleaned_data["card"] if form.is_valid() else None
+    return draw_or_redraw(
+        request, code, lambda session, participant: session.redraw(participant, card)
+    )
+
+
+@require_POST
+def phone_pass(request, code):
+    """The person on turn passes; a second tap is told the same, and passes no further."""
+    session, participant = participant_or_403(request, code)
+    try:
+        with transaction.atomic():
+            if session.pass_on_turn(participant):
+                broadcast.turn_passed(session)
+    except SessionEnded:
+        raise PermissionDenied(_("This session has ended.")) from None
+    except Refused as refusal:
+        return refused(
+            request, code, str(refusal), "sessions/phone.html#phone-passed", {"session": session}
+        )
+    said = _("You passed. No problem: the turn has moved on.")
+    if not request.htmx:
+        messages.success(request, said)
+        return redirect("live_sessions:join", code=code)
+    return render(request, "sessions/phone.html#phone-passed", {"said": said})

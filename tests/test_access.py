@@ -109,6 +109,13 @@ ACCESS = {
     "live_sessions:pick": row("post", "403 302 403 403 403 403"),
     "live_sessions:thanks": row("get", "403 200 403 403 403 403"),
     "live_sessions:rename": row("post", "403 400 403 403 403 403"),  # 400: no name sent
+    # Draw mode and passes: the participant's own (302: refused in this spread, back to the phone
+    # with the reason); the facilitator gives the turn and sets the passes.
+    "live_sessions:draw": row("post", "403 302 403 403 403 403"),
+    "live_sessions:redraw": row("post", "403 302 403 403 403 403"),
+    "live_sessions:pass": row("post", "403 302 403 403 403 403"),
+    "live_sessions:participant-turn": row("post", "403 403 403 404 302 404"),
+    "live_sessions:passes": row("post", "403 403 403 404 302 404"),
     # Stories: the archive is the organisation's, for everyone signed in; changing a story is
     # for its session's facilitator and staff; a participant's own page opens by its secret
     # link alone (whoever holds the link is the participant, as on the phone).

@@ -2,7 +2,7 @@
 // ([data-shortcut="…"]), so the rules stay on the server; a disabled or absent button does
 // nothing. The keys follow the session's mode (data-mode on the console's buttons): in a
 // table spread the main move is giving the next turn, in pairs mode the next round of pairs,
-// in reveal mode turning the next card.
+// in draw mode calling the next person to share, in reveal mode turning the next card.
 // The shortcuts box in templates/sessions/console.html lists the same keys.
 const SHORTCUTS = {
   // In every mode.
@@ -10,6 +10,7 @@ const SHORTCUTS = {
   reveal: { ArrowRight: "next", " ": "next", t: "turn-next" },
   spread: { ArrowRight: "turn-next", " ": "turn-next", r: "next" },
   pairs: { ArrowRight: "pair-up", " ": "pair-up", t: "turn-next" },
+  draw: { ArrowRight: "turn-next", " ": "turn-next", r: "turn-random" },
 };
 
 const currentMode = () => document.querySelector("[data-mode]")?.dataset.mode || "reveal";

@@ -165,6 +165,13 @@
     pushedDraft = null;
     sync();
   });
+  // Draw mode: a draw's (or redraw's) answer brings this phone's own card and form, out of band.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.target?.id !== "phone-draw") return;
+    if (pushedDraft) restore(document.getElementById("phone-answer"), pushedDraft, false);
+    pushedDraft = null;
+    sync();
+  });
   document.addEventListener("DOMContentLoaded", () => {
     sync();
     document.querySelectorAll(".answer-form").forEach(showAudience);
