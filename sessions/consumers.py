@@ -174,7 +174,14 @@ class PhoneConsumer(LiveConsumer):
         # the card is the same (static/js/phone.js), so a reconnect never wipes what someone
         # is typing, and a card that changed meanwhile never shows under the old card's form.
         context["form"] = screens.answer_form(session, self.participant)
-        parts = ["phone-turn", "phone-timer", "phone-card", "phone-spread", "phone-answer"]
+        parts = [
+            "phone-turn",
+            "phone-timer",
+            "phone-card",
+            "phone-spread",
+            "phone-answer",
+            "phone-wall",
+        ]
         if not session.is_open:
             parts = ["phone-ended"]
         return render_parts("sessions/phone.html", parts, context)

@@ -11,6 +11,7 @@ from sessions.models import (
     NAME_MAX_LENGTH,
     Answer,
     LiveSession,
+    Reaction,
     normalize_join_code,
 )
 from stories import sharing
@@ -20,12 +21,25 @@ from stories.models import Valence
 class StartSessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
-        fields = ["is_shuffled", "mode", "answers_live", "anonymous_allowed"]
+        fields = [
+            "is_shuffled",
+            "mode",
+            "answers_live",
+            "anonymous_allowed",
+            "reactions_enabled",
+            "highlights_shown",
+        ]
         widgets = {"mode": forms.RadioSelect}
         help_texts = {
             "is_shuffled": _("The order is kept, so the session can be replayed the same way."),
             "answers_live": _(
                 "Off: answers stay on your console until you open them for the room."
+            ),
+            "reactions_enabled": _(
+                "Heart, applause, laugh or wow, from the phones; you can switch them off."
+            ),
+            "highlights_shown": _(
+                "Never private or hidden answers; a memory shared anonymously shows no name."
             ),
         }
 
@@ -303,3 +317,11 @@ class TimerForm(forms.Form):
             "add": [self.cleaned_data.get("seconds")],
         }.get(action, [])
         return self.ACTIONS[action], arguments
+
+
+class ReactionForm(forms.Form):
+    """A tap on a reaction button: which kind, and whether to give it or take it back (the
+    button sends the opposite of its pressed state: Reaction says why)."""
+
+    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
+    given = forms.BooleanField(required=False)

@@ -52,4 +52,5 @@ urlpatterns = [
     path("join/<joincode:code>/pick/<int:card_id>/", views.phone_pick, name="pick"),
     path("join/<joincode:code>/thanks/", views.phone_thanks, name="thanks"),
     path("join/<joincode:code>/name/", views.phone_rename, name="rename"),
+    path("join/<joincode:code>/answers/<int:answer_id>/react/", views.phone_react, name="react"),
 ]

@@ -100,6 +100,8 @@ ACCESS = {
     "live_sessions:pick": row("post", "403 302 403 403 403 403"),
     "live_sessions:thanks": row("get", "403 200 403 403 403 403"),
     "live_sessions:rename": row("post", "403 400 403 403 403 403"),  # 400: no name sent
+    # Reactions: only a participant of this session, as themselves (400: no reaction sent).
+    "live_sessions:react": row("post", "403 400 403 403 403 403"),
     # Stories: the archive is the organisation's, for everyone signed in; changing a story is
     # for its session's facilitator and staff; a participant's own page opens by its secret
     # link alone (whoever holds the link is the participant, as on the phone).

@@ -195,3 +195,35 @@
   window.addEventListener("online", resend);
   document.addEventListener("htmx:wsOpen", resend);
 })();
+
+// Reactions. The wall pushed to every phone carries counts only; which reactions are this
+// phone's own comes with its page, its reconnect and the answer to each of its taps
+// (`data-mine`, "answer:kind" words), and is kept here: each button shows it (aria-pressed)
+// and asks for the opposite when tapped (give it, or take it back).
+(() => {
+  const mine = new Set();
+  const sync = () => {
+    const wall = document.querySelector("#phone-wall[data-mine]");
+    if (wall) {
+      mine.clear();
+      wall.dataset.mine.split(" ").filter(Boolean).forEach((key) => mine.add(key));
+      delete wall.dataset.mine;
+    }
+    document.querySelectorAll(".reactions[data-mine]").forEach((row) => {
+      const answer = row.id.replace("phone-reactions-", "");
+      for (const key of [...mine]) if (key.startsWith(`${answer}:`)) mine.delete(key);
+      row.dataset.mine.split(" ").filter(Boolean).forEach((key) => mine.add(key));
+      delete row.dataset.mine;
+    });
+    document.querySelectorAll("[data-reaction]").forEach((button) => {
+      const pressed = mine.has(button.dataset.reaction);
+      const state = pressed ? "true" : "false";
+      if (button.getAttribute("aria-pressed") !== state) button.setAttribute("aria-pressed", state);
+      const given = button.form?.querySelector("[data-given]");
+      if (given) given.value = pressed ? "" : "on";
+    });
+  };
+  document.addEventListener("DOMContentLoaded", sync);
+  document.addEventListener("htmx:wsAfterMessage", sync);
+  document.addEventListener("htmx:afterSwap", sync);
+})();
