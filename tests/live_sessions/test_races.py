@@ -366,3 +366,24 @@ def test_a_phone_tapping_join_several_times_at_once_joins_once(server, host):
     assert [status for status, *_rest in results] == [302] * 4
     assert list(session.participants.values_list("display_name", flat=True)) == ["Ana"]
     assert "You're in!" in phone.send(session.join_path)[1]
+
+
+def test_double_taps_on_one_reaction_from_several_phones_at_once_count_once_each(server, host):
+    session = start(host, server)
+    session.reveal_next()
+    writer = join(server, session, "Writer")
+    writer.send(reverse("live_sessions:answer", args=[session.join_code]), {"text": "Hi"}, True)
+    answer = Answer.objects.get(text="Hi")
+    phones = [join(server, session, f"P{number}") for number in range(4)]
+    react_path = reverse("live_sessions:react", args=[session.join_code, answer.pk])
+    for _round in range(ROUNDS):
+        answer.reactions.all().delete()
+
+        results = at_once(
+            *[post(phone, react_path, {"kind": "heart", "given": "on"}) for phone in phones * 3]
+        )
+
+        assert_no_server_errors(results)
+        assert [status for status, *_rest in results] == [200] * 12
+        assert answer.reactions.filter(kind="heart").count() == 4
+        assert all('aria-pressed="true"' in page for _status, page, _headers in results)

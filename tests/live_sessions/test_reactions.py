@@ -3,13 +3,16 @@
 takes it back, the counts on the room, the console and the phones, and switching them off."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import reverse
 
 from sessions import screens
 from sessions.broadcast import PHONE, render_parts
 from sessions.models import Answer, NotReactable, Participant, Reaction
+from tests.factories import CardFactory, DeckFactory
 from tests.live_sessions.conftest import start_session
+from tests.live_sessions.test_sockets import command, connect, joined, logged_in, post
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -286,8 +289,6 @@ def test_a_memory_shared_anonymously_shows_no_name_on_the_phones_wall(live_sessi
 
 
 def test_the_start_form_sets_reactions_and_highlights(facilitator_client, facilitator):
-    from tests.factories import CardFactory, DeckFactory
-
     deck = DeckFactory(owner=facilitator)
     CardFactory(deck=deck)
     response = facilitator_client.post(
@@ -300,3 +301,32 @@ def test_the_start_form_sets_reactions_and_highlights(facilitator_client, facili
     page = facilitator_client.get(reverse("live_sessions:session-start", args=[deck.slug]))
     assert "People may react to the answers on the wall" in page.content.decode()
     assert "Show the most-reacted answers on the closing screen" in page.content.decode()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_reaction_reaches_the_room_the_console_and_every_phone_as_counts(facilitator):
+    session = await sync_to_async(start_session)(facilitator)
+    host = await logged_in(facilitator)
+    await post(host, command(session, "next"))
+    ana, bo = await joined(session, "Ana"), await joined(session, "Bo")
+    await post(ana, answer_url(session), {"text": "The baker knew my name."})
+    answer = await sync_to_async(Answer.objects.get)()
+    room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
+    console, _ = await connect(f"/ws/live/{session.pk}/host/", host)
+    ana_phone, _ = await connect(f"/ws/join/{session.join_code}/", ana)
+    first = {}
+    for name, socket in [("room", room), ("console", console), ("ana", ana_phone)]:
+        first[name] = await socket.receive_from()
+    assert "data-mine" in first["ana"]  # a phone's own state comes on connect
+
+    await post(bo, react_url(session, answer), {"kind": "heart", "given": "on"})
+
+    for socket in (room, console):
+        frame = await socket.receive_from()
+        assert "Heart:</span> 1" in frame
+    pushed = await ana_phone.receive_from()
+    assert "Heart: 1" in pushed
+    assert "data-mine" not in pushed and 'aria-pressed="true"' not in pushed
+    for socket in (room, console, ana_phone):
+        await socket.disconnect()
