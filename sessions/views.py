@@ -600,5 +600,6 @@ def reactions_row(request, session, participant, answer, status=200):
         "problem": {409: NOT_REACTABLE, 429: REACTION.message}.get(status, ""),
         "wall_personal": True,
         "wall_mine": screens.mark_mine([shown] if shown else [], participant),
+        "tapped": True,
     }
     return render(request, "sessions/phone.html#phone-reactions", context, status=status)

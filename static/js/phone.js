@@ -225,5 +225,21 @@
   };
   document.addEventListener("DOMContentLoaded", sync);
   document.addEventListener("htmx:wsAfterMessage", sync);
-  document.addEventListener("htmx:afterSwap", sync);
+  document.addEventListener("htmx:load", sync); // a tap's answer: its row, out of band
+
+  // A tap is sent from the page rather than from its form, which a wall pushed while it is on
+  // its way replaces (htmx drops the answer of a request whose element left the page). A
+  // second tap on the same button before the first is answered (a double tap) is dropped.
+  const pending = new Set();
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest?.("[data-reaction]");
+    if (!button?.form || !window.htmx) return;
+    event.preventDefault();
+    const key = button.dataset.reaction;
+    if (pending.has(key)) return;
+    pending.add(key);
+    const values = Object.fromEntries(new FormData(button.form));
+    htmx.ajax("POST", button.form.action, { source: document.body, values, swap: "none" })
+      .finally(() => pending.delete(key));
+  });
 })();
