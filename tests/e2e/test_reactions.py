@@ -8,10 +8,16 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from sessions.models import Answer, LiveSession, Participant, Reaction
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import ARTIFACTS, screenshot
 from tests.e2e.test_deck_builder import log_in
 from tests.e2e.test_live_session import answer
-from tests.e2e.test_room_full_size import PROJECTORS, assert_no_scrolling, open_room, settled
+from tests.e2e.test_room_full_size import (
+    PROJECTORS,
+    assert_no_scrolling,
+    assert_whole_on_screen,
+    open_room,
+    settled,
+)
 from tests.factories import CardFactory, DeckFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -66,6 +72,12 @@ def crowd_answers(session):
         for giver in range(count)
     )
     return answers
+
+
+def on_screen(page, name):
+    """What the viewport shows (screenshot() takes the whole page): the top of a long page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
 
 
 def button(phone, answer_pk, kind):
@@ -136,16 +148,21 @@ def test_two_phones_react_the_room_and_console_count_and_the_room_closes(new_pag
     expect(button(bo, ana_answer.pk, "wow")).to_have_count(0)
     assert ANONYMOUS not in room.content() and ANONYMOUS not in bo.content()
     settled(room)
+    assert_whole_on_screen(room, ".answer-note")
     screenshot(room, "reactions-room-wall-1080")
     room720 = open_room(new_page, session, PROJECTORS["720p"])
+    assert_whole_on_screen(room720, ".answer-note")
     screenshot(room720, "reactions-room-wall-720")
     screenshot(bo, "reactions-phone-390")
+    bo.locator("#phone-wall").scroll_into_view_if_needed()
+    on_screen(bo, "reactions-phone-390-wall")
     screenshot(console, "reactions-console-1366")
+    on_screen(console, "reactions-console-1366-top")
 
     # The summary so far, while the session is live.
     console.get_by_role("link", name="Summary so far").click()
     expect(console.get_by_text("This session is still live")).to_be_visible()
-    screenshot(console, "reactions-summary-live-1366")
+    on_screen(console, "reactions-summary-live-1366")
     console.go_back()
 
     # Switched off: the phones' wall goes, then it comes back.
