@@ -158,6 +158,8 @@ def test_two_phones_react_the_room_and_console_count_and_the_room_closes(new_pag
     on_screen(bo, "reactions-phone-390-wall")
     screenshot(console, "reactions-console-1366")
     on_screen(console, "reactions-console-1366-top")
+    console.locator("#host-reactions").scroll_into_view_if_needed()
+    on_screen(console, "reactions-console-1366-answers")
 
     # The summary so far, while the session is live.
     console.get_by_role("link", name="Summary so far").click()
