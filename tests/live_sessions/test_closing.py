@@ -6,10 +6,13 @@ import csv
 import io
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.urls import reverse
 
 from sessions.models import Answer, Participant, Reaction
 from stories.models import Story
+from tests.live_sessions.conftest import start_session
+from tests.live_sessions.test_sockets import command, connect, joined, logged_in, post
 
 HIGHLIGHTS = "The answers you loved most"
 
@@ -183,3 +186,27 @@ def test_the_exports_of_a_live_session_hold_the_reaction_counts(played, facilita
     ).content.decode()
     assert "still live" in markdown
     assert "Heart 3, Wow 3" in markdown
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_ending_sends_the_room_its_closing_screen(facilitator):
+    session = await sync_to_async(start_session)(facilitator)
+    host = await logged_in(facilitator)
+    await post(host, command(session, "next"))
+    ana, bo = await joined(session, "Ana"), await joined(session, "Bo")
+    await post(ana, reverse("live_sessions:answer", args=[session.join_code]), {"text": "Hi all"})
+    answer = await sync_to_async(Answer.objects.get)()
+    react_url = reverse("live_sessions:react", args=[session.join_code, answer.pk])
+    await post(bo, react_url, {"kind": "heart", "given": "on"})
+    room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
+    await room.receive_from()
+
+    await post(host, command(session, "end"))
+
+    frame = await room.receive_from()
+    assert "Thank you, everyone!" in frame
+    assert "<strong>2</strong> people joined" in frame
+    assert "<strong>1</strong> person answered" in frame
+    assert HIGHLIGHTS in frame and "Hi all" in frame
+    await room.disconnect()
