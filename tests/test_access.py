@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cxworkshop.asgi import application
 from cxworkshop.routing import websocket_urlpatterns
+from sessions import screens
+from sessions.broadcast import PHONE, render_parts
 from sessions.models import Answer, LiveSession
 from stories.models import Digest, Story
 from tests.factories import CardFactory, DeckFactory, StoryFactory, UserFactory
@@ -431,3 +433,20 @@ async def test_each_role_may_open_only_its_own_sockets(phone):
     for browser in world.browsers.values():
         await sync_to_async(browser.get)(room_url, {"key": world.session.room_key})
     assert await socket_table(world) == SOCKETS_WITH_ROOM_LINK
+
+
+def test_the_wall_pushed_to_every_phone_and_a_refused_reaction_show_no_private_answer(world):
+    """The phones' wall to react on (pushed to all alike) and the answer to a tap on an answer
+    that is not on it: what the room may see, nothing more."""
+    session = LiveSession.objects.live().get(pk=world.session.pk)
+    pushed = render_parts(PHONE, ["phone-wall"], screens.phone_context(session))
+    assert "The baker knew my name." in pushed
+    assert not leaks(pushed, "A", world)
+    private = Answer.objects.get(text=SECRETS["private answer"])
+    url = reverse("live_sessions:react", args=[session.join_code, private.pk])
+    refused = world.browsers["P"].post(
+        url, {"kind": "heart", "given": "on"}, HTTP_HX_REQUEST="true"
+    )
+    assert refused.status_code == 409
+    assert not leaks(refused.content.decode(), "A", world)
+    assert not private.reactions.exists()
