@@ -320,8 +320,14 @@ class TimerForm(forms.Form):
 
 
 class ReactionForm(forms.Form):
-    """A tap on a reaction button: which kind, and whether to give it or take it back (the
-    button sends the opposite of its pressed state: Reaction says why)."""
+    """A tap on a reaction button: the kind it gives, or the kind it takes back (a pressed
+    button asks to take it back: Reaction says why a tap is not a flip)."""
 
-    kind = forms.ChoiceField(choices=Reaction.Kind.choices)
-    given = forms.BooleanField(required=False)
+    give = forms.ChoiceField(choices=Reaction.Kind.choices, required=False)
+    take_back = forms.ChoiceField(choices=Reaction.Kind.choices, required=False)
+
+    def clean(self):
+        give, take_back = self.cleaned_data.get("give"), self.cleaned_data.get("take_back")
+        if bool(give) == bool(take_back):
+            raise forms.ValidationError(_("Choose a reaction."))
+        return {"kind": give or take_back, "given": bool(give)}

@@ -444,9 +444,7 @@ def test_the_wall_pushed_to_every_phone_and_a_refused_reaction_show_no_private_a
     assert not leaks(pushed, "A", world)
     private = Answer.objects.get(text=SECRETS["private answer"])
     url = reverse("live_sessions:react", args=[session.join_code, private.pk])
-    refused = world.browsers["P"].post(
-        url, {"kind": "heart", "given": "on"}, HTTP_HX_REQUEST="true"
-    )
+    refused = world.browsers["P"].post(url, {"give": "heart"}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 409
     assert not leaks(refused.content.decode(), "A", world)
     assert not private.reactions.exists()

@@ -219,8 +219,7 @@
       const pressed = mine.has(button.dataset.reaction);
       const state = pressed ? "true" : "false";
       if (button.getAttribute("aria-pressed") !== state) button.setAttribute("aria-pressed", state);
-      const given = button.form?.querySelector("[data-given]");
-      if (given) given.value = pressed ? "" : "on";
+      button.name = pressed ? "take_back" : "give";
     });
   };
   document.addEventListener("DOMContentLoaded", sync);
@@ -238,7 +237,7 @@
     const key = button.dataset.reaction;
     if (pending.has(key)) return;
     pending.add(key);
-    const values = Object.fromEntries(new FormData(button.form));
+    const values = { ...Object.fromEntries(new FormData(button.form)), [button.name]: button.value };
     htmx.ajax("POST", button.form.action, { source: document.body, values, swap: "none" })
       .finally(() => pending.delete(key));
   });

@@ -29,7 +29,7 @@ def react(browser, session, answer, *kinds):
     for kind in kinds:
         response = browser.post(
             reverse("live_sessions:react", args=[session.join_code, answer.pk]),
-            {"kind": kind, "given": "on"},
+            {"give": kind},
         )
         assert response.status_code == 302
 
@@ -198,7 +198,7 @@ async def test_ending_sends_the_room_its_closing_screen(facilitator):
     await post(ana, reverse("live_sessions:answer", args=[session.join_code]), {"text": "Hi all"})
     answer = await sync_to_async(Answer.objects.get)()
     react_url = reverse("live_sessions:react", args=[session.join_code, answer.pk])
-    await post(bo, react_url, {"kind": "heart", "given": "on"})
+    await post(bo, react_url, {"give": "heart"})
     room, _ = await connect(f"/ws/live/{session.pk}/room/", host)
     await room.receive_from()
 

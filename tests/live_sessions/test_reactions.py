@@ -26,7 +26,7 @@ def react_url(session, answer):
 
 
 def react(browser, session, answer, kind="heart", given=True, **headers):
-    data = {"kind": kind, "given": "on" if given else ""}
+    data = {"give" if given else "take_back": kind}
     return browser.post(react_url(session, answer), data, **headers)
 
 
@@ -75,14 +75,14 @@ def test_the_phone_is_answered_with_the_buttons_of_that_answer_its_own_pressed(w
     assert 'aria-pressed="true"' in heart[: heart.index(">")]
     assert "Heart: 2" in page  # Ana's and Bo's
     # Pressed, the button now asks to take it back.
-    form = page[: page.index(f'data-reaction="{answer.pk}:heart"')]
-    assert form[form.rindex('name="given"') :].startswith('name="given" value=""')
+    assert 'name="take_back" value="heart"' in page
+    assert 'name="give" value="wow"' in page
 
 
 def test_a_participant_reacts_only_as_themselves(wall):
     session, ana, bo, answer = wall
     ana_id = Participant.objects.get(display_name="Ana").pk
-    bo.post(react_url(session, answer), {"kind": "heart", "given": "on", "participant": ana_id})
+    bo.post(react_url(session, answer), {"give": "heart", "participant": ana_id})
     assert list(answer.reactions.values_list("participant__display_name", flat=True)) == ["Bo"]
 
 
@@ -158,9 +158,11 @@ def test_no_reaction_once_reactions_are_switched_off_or_the_session_ended(wall, 
     assert list(answer.reactions.values_list("kind", flat=True)) == ["heart"]
 
 
-def test_an_unknown_kind_of_reaction_is_refused(wall):
+def test_an_unknown_kind_of_reaction_or_two_at_once_are_refused(wall):
     session, _ana, bo, answer = wall
     assert react(bo, session, answer, "thumbs-down").status_code == 400
+    both = bo.post(react_url(session, answer), {"give": "heart", "take_back": "wow"})
+    assert both.status_code == 400
     assert not answer.reactions.exists()
 
 
@@ -320,7 +322,7 @@ async def test_a_reaction_reaches_the_room_the_console_and_every_phone_as_counts
         first[name] = await socket.receive_from()
     assert "data-mine" in first["ana"]  # a phone's own state comes on connect
 
-    await post(bo, react_url(session, answer), {"kind": "heart", "given": "on"})
+    await post(bo, react_url(session, answer), {"give": "heart"})
 
     for socket in (room, console):
         frame = await socket.receive_from()
