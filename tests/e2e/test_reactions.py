@@ -131,6 +131,8 @@ def test_two_phones_react_the_room_and_console_count_and_the_room_closes(new_pag
     expect(button(ana, bo_answer.pk, "heart")).to_have_attribute("aria-pressed", "true")
     assert Reaction.objects.filter(answer=bo_answer).count() == 1
     assert Reaction.objects.filter(answer=ana_answer).count() == 2
+    bo.locator("#phone-wall").scroll_into_view_if_needed()
+    on_screen(bo, "reactions-phone-390-pressed")
 
     # A tap on a pressed reaction takes it back, and the room follows.
     button(bo, ana_answer.pk, "heart").click()
