@@ -156,6 +156,14 @@ RENAME = Limit(
     "RENAME_RATE",
     _("That was a lot of new names at once. Wait a few minutes, then try again."),
 )
+# Reactions: a room taps many, and each tap may take one back; a script tapping without end
+# is stopped (every change is one live update of the room's counts).
+REACTION = Limit(
+    "reaction",
+    of_participant,
+    "REACTION_RATE",
+    _("That was a lot of reactions at once. Wait a moment."),
+)
 
 # Accounts. A known device (accounts/devices.py) passes the per-address and per-account log-in
 # limits, up to its own count of wrong passwords: guessing from anywhere else cannot lock the

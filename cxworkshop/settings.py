@@ -284,6 +284,8 @@ JOIN_MISS_RATE = os.environ.get("CXW_JOIN_MISS_RATE", "60/10m")
 JOIN_MISS_ALL_RATE = os.environ.get("CXW_JOIN_MISS_ALL_RATE", "600/10m")
 ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 RENAME_RATE = os.environ.get("CXW_RENAME_RATE", "10/10m")
+# Reactions given or taken back per participant: four kinds on every answer of a busy wall.
+REACTION_RATE = os.environ.get("CXW_REACTION_RATE", "120/m")
 # If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True

@@ -193,7 +193,15 @@ def participant_joined(session):
 def card_revealed(session):
     # The whole screen: the room leaves the lobby layout when the first card comes up. Phones
     # get the new card's empty answer form with it, so the old form never shows under it.
-    to_phones(session, "phone-card", "phone-spread", "phone-answer", "phone-turn", "phone-timer")
+    to_phones(
+        session,
+        "phone-card",
+        "phone-spread",
+        "phone-answer",
+        "phone-turn",
+        "phone-timer",
+        "phone-wall",
+    )
     to_room(session, "room-state")
     to_host(session, "host-state")
 
@@ -217,6 +225,8 @@ def cards_reshuffled(session):
 @after_commit
 @Coalesced
 def answer_saved(session):
+    if session.reactions_enabled:  # the phones' wall, to react to
+        to_phones(session, "phone-wall")
     to_room(session, "room-answers")
     to_host(session, "host-people", "host-answers")
 
@@ -233,6 +243,7 @@ def level_opened(session):
 @after_commit
 def answers_changed(session):
     """Answers hidden, shown again, spotlighted, or opened to the room."""
+    to_phones(session, "phone-wall")
     to_room(session, "room-answers")
     to_host(session, "host-controls", "host-answers")
 
@@ -311,7 +322,7 @@ def participant_renamed(session, participant):
 
 @after_commit
 def names_changed(session):
-    to_phones(session, "phone-turn")
+    to_phones(session, "phone-turn", "phone-wall")
     to_room(session, "room-people", "room-turn", "room-answers")
     to_host(session, "host-people", "host-answers")
     if session.is_pairs:  # the pairs name people too; partners' phones fetch theirs again
@@ -364,9 +375,33 @@ def participant_left(session):
     """Someone was removed: they leave every list and count, and the turn may have moved on (a
     new turn restarts the timer; in the lobby the join panel may come back). Rare enough to
     send the room its whole state; the console keeps its open person panel."""
-    to_phones(session, "phone-turn", "phone-timer", "phone-card", "phone-spread")
+    to_phones(session, "phone-turn", "phone-timer", "phone-card", "phone-spread", "phone-wall")
     to_room(session, "room-state")
     to_host(session, "host-controls", "host-timer", "host-people", "host-answers")
+
+
+@after_commit
+@Coalesced
+def reactions_changed(session):
+    """Reactions given or taken back: a room can tap hundreds a second, so batched like
+    answers. Counts only: which ones are a phone's own it keeps itself (screens.phone_wall)."""
+    to_phones(session, "phone-wall")
+    to_room(session, "room-answers")
+    to_host(session, "host-answers")
+
+
+@after_commit
+def reactions_switched(session):
+    """Reactions switched on or off: the phones' wall and the room's counts come or go."""
+    to_phones(session, "phone-wall")
+    to_room(session, "room-answers")
+    to_host(session, "host-reactions")
+
+
+@after_commit
+def highlights_switched(session):
+    """Whether the closing screen shows the most-reacted answers: the console's switch."""
+    to_host(session, "host-reactions")
 
 
 @after_commit

@@ -213,6 +213,7 @@ class PhoneConsumer(LiveConsumer):
             "phone-draw",
             "phone-spread",
             "phone-answer",
+            "phone-wall",
         ]
         if not session.is_open:
             parts = ["phone-ended"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from cxworkshop.downloads import csv_text, markdown_quote, markdown_text
 from sessions import screens
+from sessions.models import Reaction
 from stories import sharing
 
 CSV_COLUMNS = [
@@ -19,6 +20,8 @@ CSV_COLUMNS = [
     "share_with",
     "archive_consent",
     "answered_at",
+    # One column per kind of reaction: reactions_heart, reactions_applause...
+    *[f"reactions_{kind}" for kind in Reaction.Kind.values],
 ]
 
 
@@ -49,6 +52,7 @@ def as_csv(session):
                     # What happened, not what was asked: a private memory was never shared.
                     sharing.outcome(answer),
                     answer.updated_at.isoformat(timespec="seconds"),
+                    *[count for _kind, count in answer.reaction_counts],
                 ]
             )
     return csv_text(CSV_COLUMNS, rows)
@@ -68,6 +72,8 @@ def as_markdown(session):
         },
         "",
     ]
+    if session.is_open:
+        lines += [_("The session is still live: this is the summary so far."), ""]
     for card in context["cards"]:
         lines += [
             f"## {card.shown_order}. {markdown_text(card.prompt)}",
@@ -86,6 +92,10 @@ def as_markdown(session):
                 marks.append(_("withdrawn by its author: the memory is deleted"))
             elif card.is_memory:
                 marks.append(_("archive: %(outcome)s") % {"outcome": sharing.outcome(answer).label})
+            if answer.reactions_given:
+                marks.append(
+                    ", ".join(f"{kind.label} {count}" for kind, count in answer.reactions_given)
+                )
             suffix = f" ({', '.join(marks)})" if marks else ""
             name = markdown_text(answer.author_label)
             lines += [f"**{name}**{suffix}:", "", markdown_quote(answer.text), ""]

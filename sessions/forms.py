@@ -14,6 +14,7 @@ from sessions.models import (
     TURN_ALLOWANCE_MAX,
     Answer,
     LiveSession,
+    Reaction,
     Team,
     normalize_join_code,
     prompt_key,
@@ -25,13 +26,26 @@ from stories.models import Valence
 class StartSessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
-        fields = ["is_shuffled", "mode", "answers_live", "anonymous_allowed"]
+        fields = [
+            "is_shuffled",
+            "mode",
+            "answers_live",
+            "anonymous_allowed",
+            "reactions_enabled",
+            "highlights_shown",
+        ]
         fields += ["redraws", "passes_per_person"]  # draw mode and passes
         widgets = {"mode": forms.RadioSelect}
         help_texts = {
             "is_shuffled": _("The order is kept, so the session can be replayed the same way."),
             "answers_live": _(
                 "Off: answers stay on your console until you open them for the room."
+            ),
+            "reactions_enabled": _(
+                "Heart, applause, laugh or wow, from the phones; you can switch them off."
+            ),
+            "highlights_shown": _(
+                "Never private or hidden answers; a memory shared anonymously shows no name."
             ),
         }
 
@@ -484,3 +498,17 @@ class PairUpForm(forms.Form):
     @property
     def arguments(self):
         return {"after_round": self.cleaned_data.get("round")}
+
+
+class ReactionForm(forms.Form):
+    """A tap on a reaction button: the kind it gives, or the kind it takes back (a pressed
+    button asks to take it back: Reaction says why a tap is not a flip)."""
+
+    give = forms.ChoiceField(choices=Reaction.Kind.choices, required=False)
+    take_back = forms.ChoiceField(choices=Reaction.Kind.choices, required=False)
+
+    def clean(self):
+        give, take_back = self.cleaned_data.get("give"), self.cleaned_data.get("take_back")
+        if bool(give) == bool(take_back):
+            raise forms.ValidationError(_("Choose a reaction."))
+        return {"kind": give or take_back, "given": bool(give)}

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from decks.models import LEVEL_MAX_LENGTH, NOTES_MAX_LENGTH, PROMPT_MAX_LENGTH, levels_in_order
 from sessions import pairing
-from stories.models import Consent, Valence
+from stories.models import Consent, Story, Valence
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 JOIN_CODE_LENGTH = 6
@@ -185,6 +185,13 @@ class LiveSession(models.Model):
     # Who passed the turn to the person who has it now ("Ben passed"), until the turn moves on.
     passed_by = models.ForeignKey(
         "Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Reactions and the closing screen (Reaction, `answers_open_to_reactions`, `highlights`).
+    reactions_enabled = models.BooleanField(
+        _("people may react to the answers on the wall"), default=True
+    )
+    highlights_shown = models.BooleanField(
+        _("show the most-reacted answers on the closing screen"), default=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -508,6 +515,69 @@ class LiveSession(models.Model):
         self.status = self.Status.ENDED
         self.ended_at = now
         self.save(update_fields=["status", "ended_at"])
+
+    # Reactions and the closing screen
+
+    @one_change_at_a_time
+    def switch_reactions(self, enabled):
+        self.reactions_enabled = enabled
+        self.save(update_fields=["reactions_enabled"])
+
+    def switch_reactions_on(self):
+        self.switch_reactions(True)
+
+    def switch_reactions_off(self):
+        self.switch_reactions(False)
+
+    @one_change_at_a_time
+    def show_highlights(self, shown):
+        self.highlights_shown = shown
+        self.save(update_fields=["highlights_shown"])
+
+    def show_highlights_on(self):
+        self.show_highlights(True)
+
+    def show_highlights_off(self):
+        self.show_highlights(False)
+
+    def room_answers(self):
+        """Every answer of the session the room may see (or has seen): the session-wide form of
+        `SessionCard.room_answers`, by the same rule (`AnswerQuerySet.in_room`)."""
+        answers = Answer.objects.filter(session_card__session=self).in_room(self)
+        if not self.answers_live:
+            answers = answers.filter(session_card__answers_open=True)
+        return answers
+
+    def answers_open_to_reactions(self):
+        """The one rule of what may be reacted to: the answers on the room's wall now (the
+        current card's `room_answers`: not private, hidden or withdrawn, once answers are
+        shown), while the session is open and reactions are on."""
+        card = self.current_card
+        if not self.is_open or not self.reactions_enabled or card is None:
+            return Answer.objects.none()
+        return card.room_answers()
+
+    def highlights(self, count=3):
+        """The most-reacted answers the room may see, for the closing screen, if the facilitator
+        allows them: at most `count`, each with at least one reaction."""
+        if not self.highlights_shown:
+            return []
+        answers = self.room_answers().with_reactions().filter(reaction_total__gt=0)
+        return list(
+            answers.select_related("participant").order_by("-reaction_total", "created_at", "pk")[
+                :count
+            ]
+        )
+
+    def closing_numbers(self):
+        """How many joined (and were not removed), answered at least one card, and shared a
+        story with the archive (not withdrawn), for the closing screen."""
+        people = self.people()
+        return {
+            "joined": people.count(),
+            "answered": people.filter(answers__isnull=False).distinct().count(),
+            "stories": self.stories.exclude(status=Story.Status.WITHDRAWN).count(),
+        }
 
     def progress(self):
         """(number of the current card, cards in play) for "card 3 of 12"."""
@@ -1327,11 +1397,7 @@ class SessionCard(models.Model):
         """Answers the room may see: not private, not hidden, and once answers are shown."""
         if not self.answers_reach_room():
             return Answer.objects.none()
-        visible = self.answers.by_people().filter(is_private=False, is_hidden=False)
-        visible = visible.exclude(archive_consent=Consent.WITHDRAWN)  # its words are erased
-        if self.session.is_draw:
-            # The room knows whose card this is: a memory shared without a name stays off it.
-            visible = visible.exclude(archive_consent=Consent.ANONYMOUS)
+        visible = self.answers.in_room(self.session)
         # Oldest first: the room shows them in pages, which must not shift as answers arrive.
         return visible.select_related("participant").order_by("created_at", "pk")
 
@@ -1457,6 +1523,26 @@ class AnswerQuerySet(models.QuerySet):
         40 answered" and the room count; a removed participant's answers stay on record."""
         return self.filter(participant__removed_at__isnull=True)
 
+    def in_room(self, session):
+        """Answers the room of `session` may see once they are shown: of people still taking
+        part, not private, not hidden, not withdrawn (its words are erased). In draw mode the
+        room knows whose card is whose, so a memory shared without a name stays off it too."""
+        visible = self.by_people().filter(is_private=False, is_hidden=False)
+        visible = visible.exclude(archive_consent=Consent.WITHDRAWN)
+        if session.is_draw:
+            visible = visible.exclude(archive_consent=Consent.ANONYMOUS)
+        return visible
+
+    def with_reactions(self):
+        """Each answer with its count of each kind of reaction (`reactions_<kind>`) and of all
+        (`reaction_total`), from the people still taking part."""
+        present = Q(reactions__participant__removed_at__isnull=True)
+        counts = {
+            f"reactions_{kind}": Count("reactions", filter=present & Q(reactions__kind=kind))
+            for kind in Reaction.Kind.values
+        }
+        return self.annotate(**counts, reaction_total=Count("reactions", filter=present))
+
 
 class Answer(models.Model):
     # What may become of a memory is the archive's rule (stories.sharing).
@@ -1507,6 +1593,16 @@ class Answer(models.Model):
     @property
     def is_withdrawn(self):
         return self.archive_consent == self.Consent.WITHDRAWN
+
+    @property
+    def reaction_counts(self):
+        """[(kind, count)] of each kind of reaction, where `with_reactions` counted them."""
+        return [(kind, getattr(self, f"reactions_{kind}", 0)) for kind in Reaction.Kind]
+
+    @property
+    def reactions_given(self):
+        """[(kind, count)] of the kinds given at least once."""
+        return [(kind, count) for kind, count in self.reaction_counts if count]
 
 
 class Pair(models.Model):
@@ -1577,3 +1673,67 @@ class Draw(models.Model):
             "person": self.participant,
             "card": self.session_card,
         }
+
+
+# Reactions: a participant's heart, applause, laugh or wow on an answer of the room's wall.
+
+REACTION_EMOJI = {"heart": "❤️", "applause": "👏", "laugh": "😄", "wow": "😮"}
+
+
+class NotReactable(Exception):
+    """A reaction was asked for an answer that is not on the wall (any more), or while
+    reactions are off or the session has ended."""
+
+
+class Reaction(models.Model):
+    """One participant's reaction of one kind to one answer: at most one of each kind (the
+    unique constraint, which also settles two taps at the same instant).
+
+    A tap says what the person wants, "give" or "take back" (the phone's button sends the
+    opposite of its pressed state), rather than "flip": a double tap or an answer sent twice
+    ends where the person meant, never back where it started."""
+
+    class Kind(models.TextChoices):
+        HEART = "heart", _("Heart")
+        APPLAUSE = "applause", _("Applause")
+        LAUGH = "laugh", _("Laugh")
+        WOW = "wow", _("Wow")
+
+        @property
+        def emoji(self):
+            return REACTION_EMOJI[self.value]
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="reactions")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "participant", "kind"], name="one_reaction_of_a_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} ({self.answer_id})"
+
+    @classmethod
+    def react(cls, participant, answer, kind, given=True):
+        """`participant` gives (or takes back) a reaction of `kind` to `answer`. Whether that
+        changed anything: a reaction given already, perhaps by a tap a moment ago, is not
+        given twice. NotReactable if the answer is not open to reactions
+        (`LiveSession.answers_open_to_reactions`), read afresh from the database."""
+        session = LiveSession.objects.live().get(pk=participant.session_id)
+        present = session.people().filter(pk=participant.pk).exists()
+        if not present or not session.answers_open_to_reactions().filter(pk=answer.pk).exists():
+            raise NotReactable
+        mine = cls.objects.filter(answer=answer, participant=participant, kind=kind)
+        if not given:
+            return mine.delete()[0] > 0
+        try:
+            with transaction.atomic():
+                cls.objects.create(answer=answer, participant=participant, kind=kind)
+        except IntegrityError:
+            return False
+        return True

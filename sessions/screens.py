@@ -11,11 +11,15 @@ from django.utils.translation import gettext as _
 
 from sessions import wordcloud
 from sessions.forms import AnswerForm
-from sessions.models import Answer
+from sessions.models import Answer, Reaction
 
 # The lobby lists at most this many names, newest first; the room screen shows as many as fit
 # and counts the rest ("+150 more").
 LOBBY_NAMES = 300
+# A phone shows this many of the wall's answers to react to, newest first, and counts the rest:
+# the same fragment goes to every phone with every new answer or reaction, so it stays small
+# (a few screens of a phone) whether the room has 10 people or 1,000.
+PHONE_WALL_ANSWERS = 12
 
 
 def card_key(card):
@@ -129,7 +133,7 @@ def word_cloud(session, answers):
 def room_context(session):
     context = common_context(session)
     card = session.current_card
-    answers = list(card.room_answers()) if card else []
+    answers = list(card.room_answers().with_reactions()) if card else []
     for answer in answers:
         answer.note_size = note_size(answer.text)
     face_down = session.face_down_cards().count()
@@ -157,6 +161,8 @@ def room_context(session):
         context.update(pairs_context(session, context["people_count"]))
     if session.is_draw:
         context.update(room_draws(session))
+    if not session.is_open:
+        context.update(closing_context(session))
     return context
 
 
@@ -207,6 +213,11 @@ def pair_answers(pairs):
     return [answer for answer in answers if (answer.participant_id, answer.session_card_id) in mine]
 
 
+def closing_context(session):
+    """The room's closing screen: the numbers, and the most-reacted answers if allowed."""
+    return {"closing": session.closing_numbers(), "highlights": session.highlights()}
+
+
 def host_context(session):
     """The console. Who has not answered the current card comes from the two lists it already
     loads (the people, the card's answers): the same number of queries for 10 or 1,000 people
@@ -214,7 +225,7 @@ def host_context(session):
     context = common_context(session)
     card = session.current_card
     people = list(context["participants"])
-    answers = list(card.answers.select_related("participant")) if card else []
+    answers = list(card.answers.with_reactions().select_related("participant")) if card else []
     answered = {answer.participant_id for answer in answers}
     face_down = session.face_down_cards().count()
     levels = context["levels"]
@@ -299,6 +310,7 @@ def phone_context(session, participant=None):
     )
     if session.is_draw and participant is not None:
         context.update(phone_draw(session, participant))
+    context.update(phone_wall(session, participant))
     if participant is None:  # pushed to every phone
         context["form"] = answer_form(session)
         context["pushed"] = True
@@ -321,6 +333,37 @@ def phone_draw(session, participant):
     }
 
 
+def phone_wall(session, participant=None):
+    """The answers a phone may react to (`answers_open_to_reactions`), newest first, with their
+    counts. Pushed to every phone alike; only a page or a reconnect of one phone (`participant`)
+    says which reactions are its own (`wall_mine`, "answer:kind"). Between those the phone
+    keeps its own from the answers to its taps (static/js/phone.js), so a broadcast never
+    renders once per phone."""
+    answers = session.answers_open_to_reactions()
+    shown = list(answers.with_reactions().order_by("-created_at", "-pk")[:PHONE_WALL_ANSWERS])
+    mine = mark_mine(shown, participant)
+    more = answers.count() - len(shown) if len(shown) == PHONE_WALL_ANSWERS else 0
+    return {
+        "wall_answers": shown,
+        "wall_more": more,
+        "wall_mine": mine,
+        "wall_personal": participant is not None,
+        "wall_open": session.is_open and session.reactions_enabled and session.current_card,
+    }
+
+
+def mark_mine(answers, participant):
+    """Mark which reactions to `answers` are `participant`'s own (`answer.my_reactions`, kinds;
+    none without a participant); the same as "answer:kind" words, for the phone's script."""
+    pairs = []
+    if participant is not None and answers:
+        given = Reaction.objects.filter(participant=participant, answer__in=answers)
+        pairs = list(given.values_list("answer", "kind"))
+    for answer in answers:
+        answer.my_reactions = {kind for answer_pk, kind in pairs if answer_pk == answer.pk}
+    return " ".join(f"{answer_pk}:{kind}" for answer_pk, kind in pairs)
+
+
 def summary_context(session):
     cards = list(
         session.summary_cards().annotate(
@@ -332,8 +375,10 @@ def summary_context(session):
             ),
         )
     )
-    answers = Answer.objects.filter(session_card__session=session).select_related(
-        "participant", "session_card"
+    answers = (
+        Answer.objects.filter(session_card__session=session)
+        .with_reactions()
+        .select_related("participant", "session_card")
     )
     last_shown = max((card.shown_order for card in cards if card.shown_order), default=0)
     for number, card in enumerate((c for c in cards if c.shown_order is None), last_shown + 1):

@@ -71,4 +71,5 @@ urlpatterns = [
     path("join/<joincode:code>/draw/", views.phone_draw, name="draw"),
     path("join/<joincode:code>/redraw/", views.phone_redraw, name="redraw"),
     path("join/<joincode:code>/pass/", views.phone_pass, name="pass"),
+    path("join/<joincode:code>/answers/<int:answer_id>/react/", views.phone_react, name="react"),
 ]

@@ -27,6 +27,7 @@ from cxworkshop.ratelimits import (
     JOIN_MISS,
     JOIN_MISS_ALL,
     JOIN_SESSION,
+    REACTION,
     RENAME,
     refuse,
     too_many,
@@ -54,6 +55,7 @@ from sessions.forms import (
     OpenLevelForm,
     PairUpForm,
     PassesForm,
+    ReactionForm,
     RedrawForm,
     RenameForm,
     StartSessionForm,
@@ -65,7 +67,9 @@ from sessions.models import (
     JoiningLocked,
     LiveSession,
     NothingLeftToDeal,
+    NotReactable,
     ParticipantRemoved,
+    Reaction,
     Refused,
     SessionEnded,
     Team,
@@ -164,6 +168,10 @@ COMMANDS = {
     "open-next-level": ("open_next_level", broadcast.level_opened),
     # Pairs mode: the next round of pairs, each with a card.
     "pair-up": ("pair_up", broadcast.pairs_formed),
+    "reactions-on": ("switch_reactions_on", broadcast.reactions_switched),
+    "reactions-off": ("switch_reactions_off", broadcast.reactions_switched),
+    "highlights-on": ("show_highlights_on", broadcast.highlights_switched),
+    "highlights-off": ("show_highlights_off", broadcast.highlights_switched),
 }
 # The commands that say more than their name: the form that reads what they say (the level to
 # open, the round the console saw: two taps at once, or two tabs, act once).
@@ -787,3 +795,52 @@ def phone_pass(request, code):
         messages.success(request, said)
         return redirect("live_sessions:join", code=code)
     return render(request, "sessions/phone.html#phone-passed", {"said": said})
+
+
+@require_POST
+def phone_react(request, code, answer_id):
+    """Give a reaction to an answer on the wall, or take it back (ReactionForm). Only this
+    browser's own participant, only on an answer of its session (404 otherwise), only while
+    the answer is open to reactions (403 otherwise: hidden, private, reactions off; htmx gets
+    the answer's buttons saying so, with 409, as for an answer sent to a closed card)."""
+    session, participant = participant_or_403(request, code)
+    answer = get_object_or_404(Answer, pk=answer_id, session_card__session=session)
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a reaction."), status=400)
+    if REACTION.count(request, participant=participant):
+        if request.htmx:
+            return reactions_row(request, session, participant, answer, 429)
+        return too_many(request, REACTION.message)
+    kind, given = form.cleaned_data["kind"], form.cleaned_data["given"]
+    try:
+        with transaction.atomic():
+            if Reaction.react(participant, answer, kind, given):
+                broadcast.reactions_changed(session)
+    except NotReactable:
+        if request.htmx:
+            return reactions_row(request, session, participant, answer, 409)
+        raise PermissionDenied(NOT_REACTABLE) from None
+    if not request.htmx:
+        return redirect(reverse("live_sessions:join", args=[code]) + "#phone-wall")
+    return reactions_row(request, session, participant, answer)
+
+
+NOT_REACTABLE = gettext_lazy("This answer is not on the wall any more.")
+
+
+def reactions_row(request, session, participant, answer, status=200):
+    """One answer's reaction buttons on this phone: its counts, and which are this
+    participant's own; a refusal (409, 429) says why instead."""
+    shown = session.answers_open_to_reactions().with_reactions().filter(pk=answer.pk).first()
+    context = {
+        "session": session,
+        "participant": participant,
+        "answer": shown or answer,  # of an answer no longer shown, its number alone
+        "refused": shown is None,
+        "problem": {409: NOT_REACTABLE, 429: REACTION.message}.get(status, ""),
+        "wall_personal": True,
+        "wall_mine": screens.mark_mine([shown] if shown else [], participant),
+        "tapped": True,
+    }
+    return render(request, "sessions/phone.html#phone-reactions", context, status=status)

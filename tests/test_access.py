@@ -24,7 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cxworkshop.asgi import application
 from cxworkshop.routing import websocket_urlpatterns
-from sessions.broadcast import render_parts
+from sessions import screens
+from sessions.broadcast import PHONE, render_parts
 from sessions.models import Answer, LiveSession
 from sessions.screens import phone_context
 from stories.models import Digest, Story
@@ -116,6 +117,8 @@ ACCESS = {
     "live_sessions:pass": row("post", "403 302 403 403 403 403"),
     "live_sessions:participant-turn": row("post", "403 403 403 404 302 404"),
     "live_sessions:passes": row("post", "403 403 403 404 302 404"),
+    # Reactions: only a participant of this session, as themselves (400: no reaction sent).
+    "live_sessions:react": row("post", "403 400 403 403 403 403"),
     # Stories: the archive is the organisation's, for everyone signed in; changing a story is
     # for its session's facilitator and staff; a participant's own page opens by its secret
     # link alone (whoever holds the link is the participant, as on the phone).
@@ -563,3 +566,18 @@ def test_pairs_mode_shows_no_phone_or_room_another_pairs_card_or_a_private_answe
     parts = ["phone-card", "phone-turn", "phone-timer"]
     pushed = render_parts("sessions/phone.html", parts, phone_context(session))
     assert "Zq" not in pushed and "you're with" not in pushed
+
+
+def test_the_wall_pushed_to_every_phone_and_a_refused_reaction_show_no_private_answer(world):
+    """The phones' wall to react on (pushed to all alike) and the answer to a tap on an answer
+    that is not on it: what the room may see, nothing more."""
+    session = LiveSession.objects.live().get(pk=world.session.pk)
+    pushed = render_parts(PHONE, ["phone-wall"], screens.phone_context(session))
+    assert "The baker knew my name." in pushed
+    assert not leaks(pushed, "A", world)
+    private = Answer.objects.get(text=SECRETS["private answer"])
+    url = reverse("live_sessions:react", args=[session.join_code, private.pk])
+    refused = world.browsers["P"].post(url, {"give": "heart"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 409
+    assert not leaks(refused.content.decode(), "A", world)
+    assert not private.reactions.exists()

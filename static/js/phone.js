@@ -202,3 +202,50 @@
   window.addEventListener("online", resend);
   document.addEventListener("htmx:wsOpen", resend);
 })();
+
+// Reactions. The wall pushed to every phone carries counts only; which reactions are this
+// phone's own comes with its page, its reconnect and the answer to each of its taps
+// (`data-mine`, "answer:kind" words), and is kept here: each button shows it (aria-pressed)
+// and asks for the opposite when tapped (give it, or take it back).
+(() => {
+  const mine = new Set();
+  const sync = () => {
+    const wall = document.querySelector("#phone-wall[data-mine]");
+    if (wall) {
+      mine.clear();
+      wall.dataset.mine.split(" ").filter(Boolean).forEach((key) => mine.add(key));
+      delete wall.dataset.mine;
+    }
+    document.querySelectorAll(".reactions[data-mine]").forEach((row) => {
+      const answer = row.id.replace("phone-reactions-", "");
+      for (const key of [...mine]) if (key.startsWith(`${answer}:`)) mine.delete(key);
+      row.dataset.mine.split(" ").filter(Boolean).forEach((key) => mine.add(key));
+      delete row.dataset.mine;
+    });
+    document.querySelectorAll("[data-reaction]").forEach((button) => {
+      const pressed = mine.has(button.dataset.reaction);
+      const state = pressed ? "true" : "false";
+      if (button.getAttribute("aria-pressed") !== state) button.setAttribute("aria-pressed", state);
+      button.name = pressed ? "take_back" : "give";
+    });
+  };
+  document.addEventListener("DOMContentLoaded", sync);
+  document.addEventListener("htmx:wsAfterMessage", sync);
+  document.addEventListener("htmx:load", sync); // a tap's answer: its row, out of band
+
+  // A tap is sent from the page rather than from its form, which a wall pushed while it is on
+  // its way replaces (htmx drops the answer of a request whose element left the page). A
+  // second tap on the same button before the first is answered (a double tap) is dropped.
+  const pending = new Set();
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest?.("[data-reaction]");
+    if (!button?.form || !window.htmx) return;
+    event.preventDefault();
+    const key = button.dataset.reaction;
+    if (pending.has(key)) return;
+    pending.add(key);
+    const values = { ...Object.fromEntries(new FormData(button.form)), [button.name]: button.value };
+    htmx.ajax("POST", button.form.action, { source: document.body, values, swap: "none" })
+      .finally(() => pending.delete(key));
+  });
+})();

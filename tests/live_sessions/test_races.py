@@ -366,3 +366,50 @@ def test_a_phone_tapping_join_several_times_at_once_joins_once(server, host):
     assert [status for status, *_rest in results] == [302] * 4
     assert list(session.participants.values_list("display_name", flat=True)) == ["Ana"]
     assert "You're in!" in phone.send(session.join_path)[1]
+
+
+def test_double_taps_on_one_reaction_from_several_phones_at_once_count_once_each(server, host):
+    session = start(host, server)
+    session.reveal_next()
+    writer = join(server, session, "Writer")
+    writer.send(reverse("live_sessions:answer", args=[session.join_code]), {"text": "Hi"}, True)
+    answer = Answer.objects.get(text="Hi")
+    phones = [join(server, session, f"P{number}") for number in range(4)]
+    react_path = reverse("live_sessions:react", args=[session.join_code, answer.pk])
+    for _round in range(ROUNDS):
+        answer.reactions.all().delete()
+
+        results = at_once(*[post(phone, react_path, {"give": "heart"}) for phone in phones * 3])
+
+        assert_no_server_errors(results)
+        assert [status for status, *_rest in results] == [200] * 12
+        assert answer.reactions.filter(kind="heart").count() == 4
+        assert all('aria-pressed="true"' in page for _status, page, _headers in results)
+
+
+def test_reacting_while_the_facilitator_hides_the_answer_leaves_no_count_in_the_room(server, host):
+    session = start(host, server)
+    session.reveal_next()
+    tab = facilitator_tab(server, host, session)
+    writer = join(server, session, "Writer")
+    writer.send(reverse("live_sessions:answer", args=[session.join_code]), {"text": "Hi"}, True)
+    answer = Answer.objects.get(text="Hi")
+    phones = [join(server, session, f"P{number}") for number in range(3)]
+    react_path = reverse("live_sessions:react", args=[session.join_code, answer.pk])
+    reacted = set()  # the phones told their reaction is on the answer
+    for action in ["hide", "unhide"] * 2:
+        moderate = reverse("live_sessions:answer-moderate", args=[session.pk, answer.pk, action])
+
+        results = at_once(
+            post(tab, moderate),
+            *[post(phone, react_path, {"give": "wow"}) for phone in phones],
+        )
+
+        assert_no_server_errors(results)
+        statuses = [status for status, *_rest in results[1:]]
+        assert set(statuses) <= {200, 409}  # given, or refused: the answer was hidden
+        reacted |= {number for number, status in enumerate(statuses) if status == 200}
+        assert answer.reactions.count() == len(reacted)  # a refusal saved nothing
+        answer.refresh_from_db()
+        room = tab.send(reverse("live_sessions:room", args=[session.pk]))[1]
+        assert ("reaction-counts" in room) == (not answer.is_hidden and bool(reacted))

@@ -146,10 +146,12 @@ async def test_answers_reach_the_room_but_private_ones_only_the_host(session, fa
     await post(ana, answer_url, {"text": "Only for you", "is_private": "on"})
     assert "Only for you" not in await room.receive_from()
     assert "Only for you" in await console.receive_from()
+    assert "Only for you" not in await bo_phone.receive_from()  # the wall to react on
     await post(ana, answer_url, {"text": "For everyone"})
     room_update = await room.receive_from()
     assert "For everyone" in room_update and "Only for you" not in room_update
-    assert await bo_phone.receive_nothing(timeout=0.2)
+    phone_update = await bo_phone.receive_from()
+    assert "For everyone" in phone_update and "Only for you" not in phone_update
     for socket in (room, console, bo_phone):
         await socket.disconnect()
 
