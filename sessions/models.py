@@ -1526,7 +1526,10 @@ class AnswerQuerySet(models.QuerySet):
     def in_room(self, session):
         """Answers the room of `session` may see once they are shown: of people still taking
         part, not private, not hidden, not withdrawn (its words are erased). In draw mode the
-        room knows whose card is whose, so a memory shared without a name stays off it too."""
+        room knows whose card is whose, so a memory shared without a name stays off it too.
+        In pairs mode the room shows who is with whom, never an answer (the phone says so)."""
+        if session.is_pairs:
+            return self.none()
         visible = self.by_people().filter(is_private=False, is_hidden=False)
         visible = visible.exclude(archive_consent=Consent.WITHDRAWN)
         if session.is_draw:

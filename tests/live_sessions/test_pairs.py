@@ -267,3 +267,24 @@ def test_a_new_name_reaches_the_partners_phone(pairs_session, phone):
     rename = reverse("live_sessions:rename", args=[pairs_session.join_code])
     assert ben_phone.post(rename, {"display_name": "Benedict"}).status_code == 302
     assert "you're with Benedict" in ana_phone.get(pairs_session.join_path).content.decode()
+
+
+def test_a_pairs_answer_never_reaches_the_room_not_even_as_a_closing_highlight(
+    pairs_session, phone, facilitator_client
+):
+    phones = {name: phone(pairs_session, name) for name in NAMES[:4]}
+    pairs_session.pair_up()
+    ana = Participant.objects.get(display_name="Ana")
+    card = pairs_session.card_for(ana)
+    answer_url = reverse("live_sessions:answer", args=[pairs_session.join_code])
+    phones["Ana"].post(answer_url, {"text": "Zq said only to my partner", "card": card.pk})
+    answer = Answer.objects.get()
+    # A "next card" posted in this mode puts a card up; its pair's answers stay off the wall.
+    pairs_session.current_card = card
+    pairs_session.save(update_fields=["current_card"])
+    assert not pairs_session.answers_open_to_reactions().exists()
+    react = reverse("live_sessions:react", args=[pairs_session.join_code, answer.pk])
+    assert phones["Ben"].post(react, {"give": "heart"}).status_code == 403
+    facilitator_client.post(reverse("live_sessions:command", args=[pairs_session.pk, "end"]))
+    room = facilitator_client.get(reverse("live_sessions:room", args=[pairs_session.pk]))
+    assert "Zq said only to my partner" not in room.content.decode()
