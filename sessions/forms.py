@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from cxworkshop.ids import IdField
 from sessions.models import (
     ANSWER_MAX_LENGTH,
     JOIN_CODE_LENGTH,
@@ -383,7 +384,7 @@ class RedrawForm(forms.Form):
     """Which card the phone showed when its owner asked to put it back: a second tap, once it
     is put back, draws no further card."""
 
-    card = forms.IntegerField(widget=forms.HiddenInput)
+    card = IdField(widget=forms.HiddenInput)
 
 
 class TurnForm(forms.Form):
