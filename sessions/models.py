@@ -902,7 +902,10 @@ class LiveSession(models.Model):
         earlier partners), each pair gets the next face-down card, and the timer starts again
         at its full time. `after_round`: the round the facilitator saw when asking; if the
         round has moved on since (a second tap, another tab), nothing more happens. The new
-        round's pairs, or None."""
+        round's pairs, or None; None outside pairs mode, whose cards and turns pairs would
+        upset."""
+        if not self.is_pairs:
+            return None
         if after_round is not None and after_round != self.pair_round:
             return None
         people = self.shuffled(self.people().order_by("pk").values_list("pk", flat=True), "pairs")

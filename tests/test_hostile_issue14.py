@@ -8,6 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from sessions.models import Draw, LiveSession, Pair, Reaction
+from tests.conftest import logged_in
+from tests.factories import CardFactory, DeckFactory
 from tests.live_sessions.conftest import start_session
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +146,249 @@ def test_a_draw_or_redraw_outside_draw_mode_is_refused_in_words_and_draws_nothin
             assert response.status_code == 409, (mode, route)
             assert "draw" in response.content.decode().lower()
         assert not Draw.objects.filter(session=session).exists()
+
+
+# Passes
+
+
+def on_turn(session, facilitator_client, *names):
+    browsers = [joined(session, name) for name in names]
+    facilitator_client.post(command(session, "turn-next"))
+    session.refresh_from_db()
+    return browsers
+
+
+def test_a_pass_from_someone_not_on_turn_or_tapped_again_passes_nobody_else(
+    draw_session, facilitator_client
+):
+    ana, bo = on_turn(draw_session, facilitator_client, "Ana", "Bo")
+    assert draw_session.current_turn == person(draw_session, "Ana")
+    before = state(draw_session)
+    response = bo.post(url("pass", draw_session.join_code), **HTMX)
+    assert response.status_code == 409
+    assert "It is not your turn" in response.content.decode()
+    assert state(draw_session) == before
+    for _tap in range(5):
+        assert ana.post(url("pass", draw_session.join_code)).status_code == 302
+    draw_session.refresh_from_db()
+    assert draw_session.current_turn == person(draw_session, "Bo")
+    assert person(draw_session, "Ana").passes_used == 1
+
+
+def test_a_pass_in_reveal_or_pairs_mode_is_refused_in_words(facilitator):
+    for mode in (LiveSession.Mode.REVEAL, LiveSession.Mode.PAIRS):
+        session = start_session(facilitator, mode=mode, passes_per_person=3)
+        ana = joined(session)
+        before = state(session)
+        response = ana.post(url("pass", session.join_code), **HTMX)
+        assert response.status_code == 409
+        assert "no turns to pass" in response.content.decode()
+        assert state(session) == before
+
+
+def test_passes_set_to_garbage_or_out_of_range_numbers_keep_the_setting(
+    draw_session, facilitator_client
+):
+    before = state(draw_session)
+    for value in [*(n for n in NUMBERS if n != "0"), "11", "32768", "-32769"]:
+        response = facilitator_client.post(
+            url("passes", draw_session.pk), {"passes_per_person": value}
+        )
+        assert response.status_code == 302, value
+        response = facilitator_client.post(
+            url("passes", draw_session.pk), {"passes_per_person": value}, **HTMX
+        )
+        assert response.status_code == 200, value
+    assert state(draw_session) == before
+
+
+def test_a_participant_or_another_facilitator_cannot_set_passes(draw_session, other_client):
+    ana = joined(draw_session)
+    before = state(draw_session)
+    assert ana.post(url("passes", draw_session.pk), {"passes_per_person": 9}).status_code == 403
+    response = other_client.post(url("passes", draw_session.pk), {"passes_per_person": 9})
+    assert response.status_code == 404
+    assert state(draw_session) == before
+
+
+# Turns given by the facilitator
+
+
+def test_a_turn_given_to_another_sessions_removed_or_unknown_person_is_a_404(
+    draw_session, facilitator_client, other_reveal_session
+):
+    joined(draw_session, "Ana")
+    joined(draw_session, "Bo")
+    joined(other_reveal_session, "Cy")
+    draw_session.remove(person(draw_session, "Bo"))
+    before = state(draw_session)
+    for participant_id in (
+        person(other_reveal_session, "Cy").pk,
+        person(draw_session, "Bo").pk,
+        2**63,
+        10**30,
+    ):
+        response = facilitator_client.post(url("participant-turn", draw_session.pk, participant_id))
+        assert response.status_code == 404, participant_id
+    assert state(draw_session) == before
+
+
+def test_a_turn_cannot_be_given_by_a_participant_or_another_facilitator(draw_session, other_client):
+    ana = joined(draw_session, "Ana")
+    joined(draw_session, "Bo")
+    bo = person(draw_session, "Bo")
+    before = state(draw_session)
+    assert ana.post(url("participant-turn", draw_session.pk, bo.pk)).status_code == 403
+    assert other_client.post(url("participant-turn", draw_session.pk, bo.pk)).status_code == 404
+    assert state(draw_session) == before
+
+
+def test_a_turn_given_after_the_end_is_refused_and_changes_nothing(
+    draw_session, facilitator_client
+):
+    joined(draw_session, "Ana")
+    ana = person(draw_session, "Ana")
+    draw_session.end()
+    before = state(draw_session)
+    response = facilitator_client.post(url("participant-turn", draw_session.pk, ana.pk))
+    assert response.status_code == 403
+    assert state(draw_session) == before
+
+
+# Commands in the wrong mode, with garbage, after the end, replayed
+
+
+def test_pair_up_in_reveal_draw_or_spread_mode_pairs_nobody_and_deals_no_card(facilitator):
+    for mode in (LiveSession.Mode.REVEAL, LiveSession.Mode.DRAW, LiveSession.Mode.SPREAD):
+        session = start_session(facilitator, mode=mode)
+        browser = logged_in(facilitator)
+        for name in ("Ana", "Bo", "Cy"):
+            joined(session, name)
+        before = state(session)
+        response = browser.post(command(session, "pair-up"), {"round": 0})
+        assert response.status_code < 500
+        assert state(session) == before, mode
+        assert not session.cards.filter(revealed_at__isnull=False).exists()
+
+
+def test_open_next_level_without_levels_or_with_garbage_levels_changes_nothing(
+    reveal_session, facilitator_client
+):
+    before = state(reveal_session)
+    for level in ["", "2", "1", "0", "-1", "abc", HUGE, "1001", "\x00"]:
+        response = facilitator_client.post(
+            command(reveal_session, "open-next-level"), {"level": level}
+        )
+        assert response.status_code in (302, 400), level
+    assert state(reveal_session) == before
+    assert not reveal_session.cards.filter(is_skipped=True).exists()
+
+
+def levelled_session(owner):
+    deck = DeckFactory(owner=owner)
+    for level in ("Perception", "Connection"):
+        for number in (1, 2):
+            CardFactory(deck=deck, prompt=f"{level} {number}", level=level)
+    return LiveSession.start(deck, owner, join_base_url="http://testserver", is_shuffled=False)
+
+
+def test_open_next_level_asked_for_a_level_not_next_or_many_times_opens_one_level(
+    facilitator, facilitator_client
+):
+    session = levelled_session(facilitator)
+    before = state(session)
+    for level in ["3", "1", "0", "-2", HUGE, "abc"]:
+        response = facilitator_client.post(command(session, "open-next-level"), {"level": level})
+        assert response.status_code in (302, 400), level
+    assert state(session) == before
+    for _tap in range(5):
+        facilitator_client.post(command(session, "open-next-level"), {"level": "2"})
+        facilitator_client.post(command(session, "open-next-level"))
+    session.refresh_from_db()
+    assert session.current_level == 2
+
+
+def test_pair_up_with_garbage_rounds_or_replayed_makes_one_round(facilitator, facilitator_client):
+    session = start_session(facilitator, mode=LiveSession.Mode.PAIRS)
+    for name in ("Ana", "Bo", "Cy", "Dee"):
+        joined(session, name)
+    before = state(session)
+    for value in ["-1", "abc", HUGE, "-" + HUGE, "\x00", "1.5"]:
+        response = facilitator_client.post(command(session, "pair-up"), {"round": value})
+        assert response.status_code in (302, 400), value
+    assert state(session) == before
+    for _tap in range(5):
+        facilitator_client.post(command(session, "pair-up"), {"round": 0})
+    session.refresh_from_db()
+    assert session.pair_round == 1
+    assert Pair.objects.filter(session=session).count() == 2
+
+
+def test_every_new_command_after_the_end_goes_to_the_summary_and_changes_nothing(
+    facilitator, facilitator_client
+):
+    session = levelled_session(facilitator)
+    joined(session, "Ana")
+    session.end()
+    before = state(session)
+    for name in [
+        "open-next-level",
+        "pair-up",
+        "reactions-on",
+        "reactions-off",
+        "highlights-on",
+        "highlights-off",
+    ]:
+        response = facilitator_client.post(command(session, name))
+        assert response.status_code == 302, name
+        assert response.url == url("summary", session.pk)
+    assert state(session) == before
+
+
+def test_new_post_only_routes_refuse_a_get_and_change_nothing(
+    draw_session, facilitator_client, facilitator
+):
+    ana = joined(draw_session, "Ana")
+    ana_id = person(draw_session, "Ana").pk
+    before = state(draw_session)
+    code = draw_session.join_code
+    for browser, address in [
+        (ana, url("draw", code)),
+        (ana, url("redraw", code)),
+        (ana, url("pass", code)),
+        (ana, url("react", code, 1)),
+        (facilitator_client, url("co-facilitator-add", draw_session.pk)),
+        (facilitator_client, url("co-facilitator-remove", draw_session.pk, facilitator.pk)),
+        (facilitator_client, url("participant-turn", draw_session.pk, ana_id)),
+        (facilitator_client, url("passes", draw_session.pk)),
+        *[
+            (facilitator_client, command(draw_session, name))
+            for name in [
+                "open-next-level",
+                "pair-up",
+                "reactions-on",
+                "reactions-off",
+                "highlights-on",
+                "highlights-off",
+            ]
+        ],
+    ]:
+        assert browser.get(address).status_code == 405, address
+    assert state(draw_session) == before
+
+
+def test_a_ten_megabyte_body_on_a_new_route_is_refused_and_saves_nothing(
+    draw_session, facilitator_client
+):
+    ana = joined(draw_session, "Ana")
+    before = state(draw_session)
+    big = "x" * 10_000_000
+    for browser, address, field in [
+        (ana, url("redraw", draw_session.join_code), "card"),
+        (facilitator_client, url("passes", draw_session.pk), "passes_per_person"),
+        (facilitator_client, url("co-facilitator-add", draw_session.pk), "email"),
+        (facilitator_client, command(draw_session, "open-next-level"), "level"),
+    ]:
+        response = browser.post(address, {field: big})
+        assert response.status_code == 400, address
+    assert state(draw_session) == before
