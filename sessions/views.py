@@ -3,7 +3,6 @@ transaction, and let `broadcast` tell the screens once it has committed."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -383,11 +382,18 @@ def co_facilitator_add(request, pk):
 @require_POST
 def co_facilitator_remove(request, pk, user_id):
     session = facilitated_session(request, pk)
-    user = get_object_or_404(get_user_model(), pk=user_id)
+    # Only a co-facilitator of this session is named: any other account's id (a second tap,
+    # or a guess) says nothing about that account.
+    user = session.co_facilitators.filter(pk=user_id).first()
+    removed = False
     with transaction.atomic():
-        if session.remove_co_facilitator(user):
+        if user is not None and session.remove_co_facilitator(user):
             broadcast.co_facilitator_removed(session, user)
-    done = _("%(name)s no longer runs this session.") % {"name": user}
+            removed = True
+    if removed:
+        done = _("%(name)s no longer runs this session.") % {"name": user}
+    else:
+        done = _("They no longer run this session.")
     if not request.htmx:
         messages.success(request, done)
         return redirect(session if session.is_open else reverse("live_sessions:summary", args=[pk]))

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sessions.models import Draw, LiveSession, Pair, Reaction
+from sessions.models import Answer, Draw, LiveSession, Pair, Reaction
 from tests.conftest import logged_in
-from tests.factories import CardFactory, DeckFactory
+from tests.factories import CardFactory, DeckFactory, UserFactory
 from tests.live_sessions.conftest import start_session
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +392,236 @@ def test_a_ten_megabyte_body_on_a_new_route_is_refused_and_saves_nothing(
         response = browser.post(address, {field: big})
         assert response.status_code == 400, address
     assert state(draw_session) == before
+
+
+# Reactions
+
+
+@pytest.fixture
+def wall(reveal_session):
+    """The first card up; Ana answered it for the room, Bo reacts."""
+    reveal_session.reveal_next()
+    ana, bo = joined(reveal_session, "Ana"), joined(reveal_session, "Bo")
+    ana.post(url("answer", reveal_session.join_code), {"text": "The baker knew my name."})
+    reveal_session.refresh_from_db()
+    return reveal_session, ana, bo, Answer.objects.get(text="The baker knew my name.")
+
+
+def test_a_reaction_of_an_unknown_kind_both_give_and_take_back_or_none_is_a_400(wall):
+    session, _ana, bo, answer = wall
+    for data in [
+        {},
+        {"give": "poop"},
+        {"give": "HEART"},
+        {"give": "heart\x00"},
+        {"give": SCRIPT},
+        {"give": "x" * 100_000},
+        {"take_back": "💩"},
+        {"give": "heart", "take_back": "heart"},
+        {"give": "heart", "take_back": "wow"},
+        {"give": ""},
+    ]:
+        response = bo.post(url("react", session.join_code, answer.pk), data)
+        assert response.status_code == 400, data
+        assert "Choose a reaction." in response.content.decode()
+    assert not Reaction.objects.exists()
+
+
+def test_a_reaction_to_another_sessions_answer_or_an_unknown_one_is_a_404(
+    wall, other_reveal_session
+):
+    session, _ana, bo, _answer = wall
+    other_reveal_session.reveal_next()
+    cy = joined(other_reveal_session, "Cy")
+    cy.post(url("answer", other_reveal_session.join_code), {"text": "Elsewhere"})
+    theirs = Answer.objects.get(text="Elsewhere")
+    for answer_id in (theirs.pk, 2**63, 10**25):
+        response = bo.post(url("react", session.join_code, answer_id), {"give": "heart"})
+        assert response.status_code == 404, answer_id
+    # Cy's own session's code with Bo's browser: Bo has not joined it.
+    response = bo.post(url("react", other_reveal_session.join_code, theirs.pk), {"give": "heart"})
+    assert response.status_code == 403
+    assert not Reaction.objects.exists()
+
+
+def test_a_reaction_to_a_private_or_hidden_answer_is_refused_and_never_shows_its_words(wall):
+    session, _ana, bo, answer = wall
+    cy = joined(session, "Cy")
+    cy.post(url("answer", session.join_code), {"text": "Secret words", "is_private": "on"})
+    private = Answer.objects.get(text="Secret words")
+    Answer.objects.filter(pk=answer.pk).update(is_hidden=True)
+    for target in (private, answer):
+        response = bo.post(url("react", session.join_code, target.pk), {"give": "heart"})
+        assert response.status_code == 403
+        response = bo.post(url("react", session.join_code, target.pk), {"give": "heart"}, **HTMX)
+        assert response.status_code == 409
+        shown = response.content.decode()
+        assert "not on the wall any more" in shown
+        assert target.text not in shown
+    assert not Reaction.objects.exists()
+
+
+def test_a_removed_participant_and_a_stranger_cannot_react(wall):
+    session, _ana, bo, answer = wall
+    session.remove(person(session, "Bo"))
+    response = bo.post(url("react", session.join_code, answer.pk), {"give": "heart"})
+    assert response.status_code == 403
+    assert "removed you" in response.content.decode()
+    response = Client().post(url("react", session.join_code, answer.pk), {"give": "heart"})
+    assert response.status_code == 403
+    assert not Reaction.objects.exists()
+
+
+def test_a_reaction_while_reactions_are_off_or_after_the_end_is_refused(wall, facilitator_client):
+    session, _ana, bo, answer = wall
+    facilitator_client.post(command(session, "reactions-off"))
+    assert bo.post(url("react", session.join_code, answer.pk), {"give": "wow"}).status_code == 403
+    facilitator_client.post(command(session, "reactions-on"))
+    session.end()
+    assert bo.post(url("react", session.join_code, answer.pk), {"give": "wow"}).status_code == 403
+    assert not Reaction.objects.exists()
+
+
+def test_a_reaction_replayed_many_times_counts_once_and_then_is_rate_limited(wall):
+    session, _ana, bo, answer = wall
+    statuses = {
+        bo.post(url("react", session.join_code, answer.pk), {"give": "heart"}).status_code
+        for _tap in range(200)
+    }
+    assert statuses <= {302, 429} and 429 in statuses
+    assert answer.reactions.count() == 1
+
+
+def test_a_participant_can_only_take_back_their_own_reaction(wall):
+    session, ana, bo, answer = wall
+    bo.post(url("react", session.join_code, answer.pk), {"give": "heart"})
+    ana.post(url("react", session.join_code, answer.pk), {"take_back": "heart"})
+    assert list(answer.reactions.values_list("participant__display_name", flat=True)) == ["Bo"]
+
+
+# Co-facilitators
+
+
+@pytest.fixture
+def colleague(db):
+    return UserFactory(name="Chris Colleague", email="chris@example.com")
+
+
+def test_removing_a_user_who_is_no_co_facilitator_tells_nothing_about_their_account(
+    reveal_session, facilitator_client
+):
+    stranger = UserFactory(name="Sam Secret", email="sam.secret@example.com")
+    for user_id in (stranger.pk, 2**63, 10**30):
+        for headers in ({}, HTMX):
+            response = facilitator_client.post(
+                url("co-facilitator-remove", reveal_session.pk, user_id), follow=True, **headers
+            )
+            assert response.status_code in (200, 404)
+            shown = response.content.decode()
+            assert "Sam Secret" not in shown and "sam.secret" not in shown
+    assert not reveal_session.co_facilitators.exists()
+
+
+def test_removing_a_co_facilitator_twice_removes_them_once_and_tells_the_second_tap_plainly(
+    reveal_session, facilitator_client, colleague
+):
+    reveal_session.co_facilitators.add(colleague)
+    remove = url("co-facilitator-remove", reveal_session.pk, colleague.pk)
+    response = facilitator_client.post(remove, follow=True)
+    assert "Chris Colleague no longer runs this session." in response.content.decode()
+    again = facilitator_client.post(remove, follow=True)
+    assert "They no longer run this session." in again.content.decode()
+    assert not reveal_session.co_facilitators.exists()
+
+
+def test_a_co_facilitator_cannot_add_or_remove_co_facilitators(reveal_session, colleague):
+    reveal_session.co_facilitators.add(colleague)
+    third = UserFactory(email="third@example.com")
+    chris = logged_in(colleague)
+    response = chris.post(url("co-facilitator-add", reveal_session.pk), {"email": third.email})
+    assert response.status_code == 403
+    response = chris.post(url("co-facilitator-remove", reveal_session.pk, colleague.pk))
+    assert response.status_code == 403
+    assert list(reveal_session.co_facilitators.all()) == [colleague]
+
+
+def test_a_removed_co_facilitator_can_no_longer_drive_read_or_export_the_session(
+    reveal_session, facilitator_client, colleague
+):
+    reveal_session.co_facilitators.add(colleague)
+    chris = logged_in(colleague)
+    facilitator_client.post(url("co-facilitator-remove", reveal_session.pk, colleague.pk))
+    joined(reveal_session, "Ana")
+    ana = person(reveal_session, "Ana")
+    before = state(reveal_session)
+    for address in [
+        command(reveal_session, "next"),
+        command(reveal_session, "reactions-off"),
+        command(reveal_session, "highlights-off"),
+        command(reveal_session, "open-next-level"),
+        url("passes", reveal_session.pk),
+        url("participant-turn", reveal_session.pk, ana.pk),
+    ]:
+        assert chris.post(address, {"passes_per_person": 5}).status_code == 404, address
+    for address in [
+        url("console", reveal_session.pk),
+        url("summary", reveal_session.pk),
+        url("summary-export", reveal_session.pk, "csv"),
+        url("summary-export", reveal_session.pk, "md"),
+        url("room", reveal_session.pk),
+    ]:
+        assert chris.get(address).status_code == 404, address
+    assert state(reveal_session) == before
+
+
+def test_another_facilitator_cannot_add_themselves_or_anyone_to_a_session(
+    reveal_session, other_client, other_facilitator, colleague
+):
+    for email in (other_facilitator.email, colleague.email):
+        response = other_client.post(url("co-facilitator-add", reveal_session.pk), {"email": email})
+        assert response.status_code == 404
+    assert (
+        Client().post(url("co-facilitator-add", reveal_session.pk), {"email": "x@y.z"}).status_code
+        == 403
+    )
+    assert not reveal_session.co_facilitators.exists()
+
+
+def test_a_co_facilitator_address_full_of_garbage_is_a_form_error_said_escaped(
+    reveal_session, facilitator_client, facilitator
+):
+    for email in [
+        "",
+        "\x00@example.com",
+        f'"{SCRIPT}"@example.com',
+        "a" * 100_000 + "@example.com",
+        "chris@exa\u202emple.com",
+        facilitator.email,
+        facilitator.email.upper(),
+        "' OR 1=1 --",
+    ]:
+        response = facilitator_client.post(
+            url("co-facilitator-add", reveal_session.pk), {"email": email}
+        )
+        assert response.status_code == 400, email
+        assert SCRIPT not in response.content.decode()
+    assert not reveal_session.co_facilitators.exists()
+
+
+def test_a_co_facilitator_added_many_times_is_added_once(
+    reveal_session, facilitator_client, colleague
+):
+    for _tap in range(5):
+        facilitator_client.post(
+            url("co-facilitator-add", reveal_session.pk), {"email": colleague.email}
+        )
+    assert list(reveal_session.co_facilitators.all()) == [colleague]
+
+
+def test_an_inactive_account_cannot_be_made_co_facilitator(reveal_session, facilitator_client):
+    gone = UserFactory(email="gone@example.com", is_active=False)
+    response = facilitator_client.post(
+        url("co-facilitator-add", reveal_session.pk), {"email": gone.email}
+    )
+    assert response.status_code == 400
+    assert not reveal_session.co_facilitators.exists()
