@@ -4,6 +4,7 @@ what a careless or hostile participant or facilitator sends. Every probe ends in
 a harmless no-op that saves nothing it should not, never a server error, never a leak."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import reverse
 
@@ -625,3 +626,206 @@ def test_an_inactive_account_cannot_be_made_co_facilitator(reveal_session, facil
     )
     assert response.status_code == 400
     assert not reveal_session.co_facilitators.exists()
+
+
+# Script in every new text field: escaped in pages, frames, exports and the print page
+
+
+def assert_escaped(text, where):
+    assert SCRIPT not in text, where
+    assert "<script>alert" not in text, where
+
+
+def test_a_team_named_with_a_script_is_escaped_on_every_page(facilitator, facilitator_client):
+    deck = DeckFactory(owner=facilitator)
+    CardFactory(deck=deck, prompt="Hello")
+    start = url("session-start", deck.slug)
+    response = facilitator_client.post(
+        start, {"mode": "reveal", "team_name": SCRIPT, "seen_cards": "last"}
+    )
+    assert response.status_code == 302
+    session = LiveSession.objects.get(deck=deck)
+    assert session.team.name == SCRIPT
+    for address in [
+        start,
+        url("console", session.pk),
+        url("session-list"),
+        url("room", session.pk),
+        url("summary", session.pk),
+    ]:
+        page = facilitator_client.get(address).content.decode()
+        assert_escaped(page, address)
+    assert ESCAPED in facilitator_client.get(start).content.decode()
+
+
+def test_a_team_name_of_nul_bytes_or_past_its_length_is_a_form_error(
+    facilitator, facilitator_client
+):
+    deck = DeckFactory(owner=facilitator)
+    CardFactory(deck=deck, prompt="Hello")
+    for name in ["a\x00b", "x" * 81, "x" * 5_000_000]:
+        response = facilitator_client.post(
+            url("session-start", deck.slug), {"mode": "reveal", "team_name": name}
+        )
+        assert response.status_code in (200, 400), len(name)
+    assert not LiveSession.objects.filter(deck=deck).exists()
+    assert not facilitator.teams.exists()
+
+
+@pytest.fixture
+def scripted_session(facilitator):
+    """A session whose level names, notes, prompts and people are all scripts."""
+    deck = DeckFactory(owner=facilitator)
+    for number, level in enumerate((SCRIPT, f"Two {SCRIPT}")):
+        CardFactory(
+            deck=deck,
+            prompt=f"{SCRIPT} prompt {number}",
+            follow_up=f"{SCRIPT} follow-up",
+            level=level,
+            notes=f"NOTE-{number} {SCRIPT}",
+        )
+    return LiveSession.start(
+        deck, facilitator, join_base_url="http://testserver", is_shuffled=False
+    )
+
+
+def test_level_names_notes_and_prompts_with_scripts_are_escaped_and_notes_stay_on_the_console(
+    scripted_session, facilitator_client
+):
+    session = scripted_session
+    ana = joined(session, SCRIPT)
+    facilitator_client.post(command(session, "next"))
+    ana.post(url("answer", session.join_code), {"text": f"Answer {SCRIPT}"})
+    facilitator_client.post(command(session, "open-next-level"), {"level": 2})
+    facilitator_client.post(command(session, "next"))
+    console = facilitator_client.get(url("console", session.pk)).content.decode()
+    assert_escaped(console, "console")
+    assert "NOTE-1" in console and ESCAPED in console
+    for where, page in [
+        ("room", facilitator_client.get(url("room", session.pk)).content.decode()),
+        ("phone", ana.get(url("join", session.join_code)).content.decode()),
+        ("print", facilitator_client.get(reverse("decks:deck-print", args=[session.deck.slug]))),
+    ]:
+        page = page if isinstance(page, str) else page.content.decode()
+        assert_escaped(page, where)
+        assert "NOTE-" not in page, where
+    for file_format in ("csv", "md"):
+        exported = facilitator_client.get(url("summary-export", session.pk, file_format))
+        text = exported.content.decode()
+        assert exported.status_code == 200
+        assert "NOTE-" not in text, file_format
+        if file_format == "md":
+            assert "<script>" not in text
+
+
+def test_the_frames_of_levels_draws_pairs_and_passes_escape_names_and_levels(
+    scripted_session, facilitator
+):
+    from sessions import screens
+    from sessions.broadcast import HOST, PHONE, ROOM, render_parts
+
+    session = scripted_session
+    for name in (SCRIPT, f"B {SCRIPT}"):
+        joined(session, name)
+    session.open_next_level(level=2)
+    session.refresh_from_db()
+    room = render_parts(ROOM, ["room-state"], screens.room_context(session))
+    host = render_parts(HOST, ["host-state"], screens.host_context(session))
+    phone = render_parts(
+        PHONE, ["phone-card"], screens.phone_context(session, person(session, SCRIPT))
+    )
+    for where, frame in (("room", room), ("host", host), ("phone", phone)):
+        assert_escaped(frame, where)
+        if where != "host":
+            assert "NOTE-" not in frame
+
+
+def test_a_co_facilitator_or_facilitator_named_with_a_script_is_escaped_everywhere_they_show(
+    facilitator_client, colleague
+):
+    boss = UserFactory(name=SCRIPT, email="boss@example.com")
+    session = start_session(boss)
+    chris_named = UserFactory(name=f"Chris {SCRIPT}", email="chris2@example.com")
+    owner = logged_in(boss)
+    response = owner.post(
+        url("co-facilitator-add", session.pk), {"email": chris_named.email}, follow=True
+    )
+    assert_escaped(response.content.decode(), "added")
+    chris = logged_in(chris_named)
+    for address in [url("console", session.pk), url("session-list"), url("summary", session.pk)]:
+        for browser in (owner, chris):
+            assert_escaped(browser.get(address).content.decode(), address)
+    response = owner.post(
+        url("co-facilitator-remove", session.pk, chris_named.pk), follow=True, **HTMX
+    )
+    assert_escaped(response.content.decode(), "removed")
+    from django.template.loader import render_to_string
+
+    from sessions.access import CO_FACILITATOR_REMOVED
+
+    goodbye = render_to_string(
+        "sessions/console.html#host-removed",
+        {"session": session, "removed": CO_FACILITATOR_REMOVED % {"facilitator": boss}},
+    )
+    assert_escaped(goodbye, "goodbye")
+
+
+def test_the_summary_and_its_exports_while_live_are_the_facilitators_only(wall, other_client):
+    session, ana, _bo, _answer = wall
+    for address in [
+        url("summary", session.pk),
+        url("summary-export", session.pk, "csv"),
+        url("summary-export", session.pk, "md"),
+    ]:
+        assert other_client.get(address).status_code == 404
+        assert ana.get(address).status_code == 302  # to log in
+        assert Client().get(address).status_code == 302
+
+
+def test_a_private_answer_never_reaches_the_closing_highlights(wall, facilitator_client):
+    session, _ana, bo, answer = wall
+    cy = joined(session, "Cy")
+    cy.post(url("answer", session.join_code), {"text": "Secret words", "is_private": "on"})
+    private = Answer.objects.get(text="Secret words")
+    for browser in (bo, cy):
+        browser.post(url("react", session.join_code, answer.pk), {"give": "heart"})
+    Reaction.objects.create(answer=private, participant=person(session, "Bo"), kind="wow")
+    facilitator_client.post(command(session, "highlights-on"))
+    facilitator_client.post(command(session, "end"))
+    room = facilitator_client.get(url("room", session.pk)).content.decode()
+    assert "The baker knew my name." in room
+    assert "Secret words" not in room
+
+
+def test_the_exports_of_a_draw_session_whose_answered_cards_never_came_up_say_no_none(
+    draw_session, facilitator_client
+):
+    ana = joined(draw_session, "Ana")
+    ana.post(url("draw", draw_session.join_code))
+    ana.post(url("answer", draw_session.join_code), {"text": f"Mine {SCRIPT}"})
+    assert Answer.objects.filter(text=f"Mine {SCRIPT}").exists()
+    markdown = facilitator_client.get(url("summary-export", draw_session.pk, "md"))
+    text = markdown.content.decode()
+    assert "Mine" in text and "<script>" not in text
+    assert "None" not in text
+    csv_text = facilitator_client.get(url("summary-export", draw_session.pk, "csv"))
+    assert "None" not in csv_text.content.decode()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_removed_participants_socket_cannot_come_back_nor_draw(facilitator):
+    from tests.live_sessions.test_sockets import connect, post
+
+    session = await sync_to_async(start_session)(facilitator, mode=LiveSession.Mode.DRAW)
+    ana = await sync_to_async(joined)(session, "Ana")
+    socket, connected = await connect(f"/ws/join/{session.join_code}/", ana)
+    assert connected
+    await socket.receive_from()
+    await sync_to_async(lambda: session.remove(session.participants.get()))()
+    await socket.disconnect()
+    _socket, connected = await connect(f"/ws/join/{session.join_code}/", ana)
+    assert not connected
+    response = await post(ana, url("draw", session.join_code))
+    assert response.status_code == 403
+    assert not await sync_to_async(Draw.objects.filter(session=session).exists)()
