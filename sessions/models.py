@@ -239,11 +239,21 @@ class LiveSession(models.Model):
         session = cls(deck=deck, facilitator=facilitator, **options)
         session.shuffle_seed = secrets.randbits(48)
         cards = list(deck.cards.all())
-        # Level 1, 2, 3... in the order the deck's levels come; a card without a level is in
-        # none (0) and may be dealt from the start.
+        order = list(range(len(cards)))
+        if session.is_shuffled:
+            order = session.shuffled(order, 0)
+        dealt = session.series_order([cards[index] for index in order])
+        if not dealt:
+            raise NothingLeftToDeal
+        # Level 1, 2, 3... in the order the deck's levels come, of the cards dealt (a team's
+        # series may leave a whole level out); a card without a level is in none (0) and may be
+        # dealt from the start.
+        kept = {id(card) for card, _seen in dealt}
         level_numbers = {
             name: number
-            for number, name in enumerate(levels_in_order(c.level for c in cards), start=1)
+            for number, name in enumerate(
+                levels_in_order(card.level for card in cards if id(card) in kept), start=1
+            )
         }
         session.current_level = 1 if level_numbers else 0
         for _attempt in range(20):
@@ -256,12 +266,6 @@ class LiveSession(models.Model):
                 continue
         else:
             raise RuntimeError("No free join code found.")
-        order = list(range(len(cards)))
-        if session.is_shuffled:
-            order = session.shuffled(order, 0)
-        dealt = session.series_order([cards[index] for index in order])
-        if not dealt:
-            raise NothingLeftToDeal
         # A stable sort: the levels in order, each shuffled (or in deck order) within itself,
         # and within a level the cards the team saw before (series_order) last.
         dealt.sort(key=lambda pair: (level_numbers.get(pair[0].level, 0), pair[1]))
@@ -1453,9 +1457,11 @@ class Team(models.Model):
         return self.name
 
     def seen_prompts(self):
-        """The prompts (as `prompt_key` gives them) of every card revealed in this team's
-        sessions."""
-        prompts = SessionCard.objects.filter(session__team=self, revealed_at__isnull=False)
+        """The prompts (as `prompt_key` gives them) of every card this team saw in its
+        sessions: revealed (on the room, or to a pair), or drawn and kept by someone (draw
+        mode, where a card may be answered without ever coming up on the room)."""
+        seen = Q(revealed_at__isnull=False) | Q(draws__is_put_back=False)
+        prompts = SessionCard.objects.filter(seen, session__team=self).distinct()
         return {prompt_key(prompt) for prompt in prompts.values_list("prompt", flat=True)}
 
     def seen_count(self, deck):

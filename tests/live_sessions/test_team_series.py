@@ -170,3 +170,35 @@ def test_a_session_that_would_deal_no_card_is_not_started(deck, facilitator, tea
         LiveSession.start(deck, facilitator, team=team, seen_cards="leave_out")
 
     assert LiveSession.objects.count() == 1
+
+
+def test_leaving_out_a_level_the_team_has_seen_deals_the_next_levels_from_level_one(
+    facilitator, team
+):
+    deck = DeckFactory(owner=facilitator, title="Levels deck")
+    for level, prompt in [("Perception", "P1"), ("Perception", "P2"), ("Connection", "C1")]:
+        CardFactory(deck=deck, prompt=prompt, level=level)
+    CardFactory(deck=deck, prompt="R1", level="Reflection")
+    earlier_session(deck, facilitator, team, revealed=2)  # all of Perception
+
+    session = LiveSession.start(deck, facilitator, team=team, seen_cards="leave_out")
+
+    levels = session.levels()
+    assert (levels.count, levels.name) == (2, "Connection")
+    assert dealt(session) == ["C1"]
+    assert session.open_next_level(level=2) == 2
+    assert dealt(session) == ["R1"]
+
+
+def test_a_card_drawn_and_kept_in_draw_mode_counts_as_seen_by_the_team(deck, facilitator, team):
+    earlier = LiveSession.start(
+        deck, facilitator, team=team, is_shuffled=False, mode=LiveSession.Mode.DRAW
+    )
+    ana, _created = earlier.join("Ana")
+    drawn = earlier.draw(ana)  # answered on her phone, never shared on the room
+    earlier.end()
+
+    session = LiveSession.start(deck, facilitator, team=team, seen_cards="leave_out")
+
+    assert drawn.card.prompt not in dealt(session)
+    assert len(dealt(session)) == len(PROMPTS) - 1
