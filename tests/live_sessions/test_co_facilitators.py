@@ -309,3 +309,17 @@ def test_after_the_session_the_facilitator_removes_a_co_facilitator_from_the_sum
 
     assert response.url == summary
     assert colleague_client.get(summary).status_code == 404
+
+
+def test_only_the_facilitator_sees_the_room_screens_private_link(
+    live_session, facilitator_client, added, colleague_client
+):
+    # The link opens the room without an account: a co-facilitator removed later would keep it.
+    # They open the room screen by their login instead, which their removal closes.
+    theirs = colleague_client.get(live_session.get_absolute_url()).content.decode()
+    assert live_session.room_key not in theirs
+    assert reverse("live_sessions:room", args=[live_session.pk]) in theirs
+    assert (
+        live_session.room_key
+        in facilitator_client.get(live_session.get_absolute_url()).content.decode()
+    )
