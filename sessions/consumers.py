@@ -208,6 +208,7 @@ class PhoneConsumer(LiveConsumer):
         context["form"] = screens.answer_form(session, self.participant)
         parts = [
             "phone-turn",
+            "phone-level",
             "phone-timer",
             "phone-card",
             "phone-draw",

@@ -373,7 +373,7 @@ class AnswerForm(forms.ModelForm):
 
 
 # Draw mode: the room knows whose card is whose, so it shows no memory shared without a name
-# (SessionCard.room_answers).
+# (AnswerQuerySet.in_room).
 DRAWN_ANONYMOUS = _(
     "The room does not see your memory (it knows whose card this is); the archive keeps it "
     "without a name."

@@ -86,6 +86,17 @@ def one_change_at_a_time(method):
     return change
 
 
+# The console's commands that mean nothing in a mode (LiveSession.offers): turning cards in
+# pairs mode (each pair gets its card with the round) and in draw mode (each person draws
+# theirs; the card up is the sharer's), turns in pairs mode, rounds of pairs in the others.
+COMMANDS_LEFT_OUT = {
+    "reveal": {"pair-up"},
+    "spread": {"pair-up"},
+    "draw": {"pair-up", "next", "previous", "skip", "reshuffle"},
+    "pairs": {"next", "previous", "skip", "turn-next", "turn-skip", "turn-random"},
+}
+
+
 class LiveSessionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=LiveSession.Status.ENDED)
@@ -332,6 +343,13 @@ class LiveSession(models.Model):
     def is_draw(self):
         return self.mode == self.Mode.DRAW
 
+    def offers(self, command):
+        """Whether the console's `command` (a name of sessions.views.COMMANDS) means something
+        in this session's mode: the console shows only those, and the others are refused (a
+        "next card" in pairs mode would use up the next round's card; a "pair-up" outside
+        pairs mode would close the card up)."""
+        return command not in COMMANDS_LEFT_OUT.get(self.mode, ())
+
     @property
     def takes_turns(self):
         """Whether the room goes round in turns (a block picked, a drawn card shared): the
@@ -486,7 +504,10 @@ class LiveSession(models.Model):
             return None
         if level is not None and level != following:
             return None
-        self.face_down_cards().filter(level_number__gt=0).update(is_skipped=True)
+        undealt = self.face_down_cards().filter(level_number__gt=0)
+        if self.is_draw:  # a card someone holds stays theirs, shared or not
+            undealt = undealt.exclude(pk__in=self.held_cards())
+        undealt.update(is_skipped=True)
         self.current_level = following
         self.save(update_fields=["current_level"])
         return following
@@ -1032,6 +1053,12 @@ class LiveSession(models.Model):
             participant__removed_at__isnull=True,
         )
 
+    def held_cards(self):
+        """Draw mode: the cards someone taking part holds now (drawn, not put back), as a
+        subquery of card ids."""
+        held = self.draws.filter(is_put_back=False, participant__removed_at__isnull=True)
+        return held.values("session_card")
+
     def _draw_this_round(self, participant):
         return (
             participant.draws.filter(is_put_back=False, round_number=self.round_number)
@@ -1053,8 +1080,7 @@ class LiveSession(models.Model):
         which is `face_down_cards`) that nobody holds. Once every one is held, a held card
         again: one this person has not had, else the least drawn. Never `instead_of`, the card
         being put back, nor one they hold."""
-        held = self.draws.filter(is_put_back=False, participant__removed_at__isnull=True)
-        held = held.values("session_card")
+        held = self.held_cards()
         theirs = participant.draws.filter(is_put_back=False).values("session_card")
         avoid = [instead_of.pk] if instead_of is not None else []
         card = self.face_down_cards().exclude(pk__in=held).exclude(pk__in=avoid).first()
@@ -1689,8 +1715,6 @@ class Draw(models.Model):
 
 # Reactions: a participant's heart, applause, laugh or wow on an answer of the room's wall.
 
-REACTION_EMOJI = {"heart": "❤️", "applause": "👏", "laugh": "😄", "wow": "😮"}
-
 
 class NotReactable(Exception):
     """A reaction was asked for an answer that is not on the wall (any more), or while
@@ -1710,10 +1734,6 @@ class Reaction(models.Model):
         APPLAUSE = "applause", _("Applause")
         LAUGH = "laugh", _("Laugh")
         WOW = "wow", _("Wow")
-
-        @property
-        def emoji(self):
-            return REACTION_EMOJI[self.value]
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="reactions")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="reactions")

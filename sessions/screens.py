@@ -274,9 +274,7 @@ def host_draws(session, people):
         person.drawn = drawn.get(person.pk)
     return {
         "drawn_count": len(drawn),
-        "undrawn_count": session.face_down_cards()
-        .exclude(pk__in=session.draws.filter(is_put_back=False).values("session_card"))
-        .count(),
+        "undrawn_count": session.face_down_cards().exclude(pk__in=session.held_cards()).count(),
         "answered_ids": answered,
         "not_answered": [person for person in people if person.pk not in answered],
         "answered_count": len(answered),

@@ -187,6 +187,9 @@ TURN_COMMANDS = {"turn-next", "turn-skip", "turn-random"}
 @require_POST
 def session_command(request, pk, command):
     session = hosted_session(request, pk)
+    if session.is_open and not session.offers(command):  # an ended one goes to its summary
+        refused = _("This session's mode has no use for that command.")
+        return HttpResponse(refused, status=409)
     method, event = COMMANDS[command]
     arguments = {}
     if command in COMMAND_FORMS:

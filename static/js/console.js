@@ -9,7 +9,7 @@ const SHORTCUTS = {
   all: { ArrowLeft: "previous", a: "open-answers", w: "wall", l: "lock-answers", n: "open-next-level" },
   reveal: { ArrowRight: "next", " ": "next", t: "turn-next" },
   spread: { ArrowRight: "turn-next", " ": "turn-next", r: "next" },
-  pairs: { ArrowRight: "pair-up", " ": "pair-up", t: "turn-next" },
+  pairs: { ArrowRight: "pair-up", " ": "pair-up" },
   draw: { ArrowRight: "turn-next", " ": "turn-next", r: "turn-random" },
 };
 

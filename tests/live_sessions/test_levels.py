@@ -2,10 +2,12 @@
 level opened by the facilitator (once, however often it is asked at once)."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.urls import reverse
 
 from sessions.models import LiveSession
 from tests.factories import CardFactory, DeckFactory
+from tests.live_sessions.test_sockets import connect, joined
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +160,16 @@ def test_a_level_that_is_not_a_number_is_refused_with_a_message(facilitator_clie
     assert response.status_code == 400
     session.refresh_from_db()
     assert session.current_level == 1
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_phone_that_reconnects_is_told_the_level_open_now(facilitator):
+    session = await sync_to_async(lambda: start(levelled_deck(facilitator)))()
+    await sync_to_async(session.open_next_level)(level=2)
+    ana = await joined(session, "Ana")
+
+    phone, _ = await connect(f"/ws/join/{session.join_code}/", ana)
+
+    assert "Level 2 of 3 is open: Connection" in await phone.receive_from()
+    await phone.disconnect()
