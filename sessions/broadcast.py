@@ -299,8 +299,9 @@ def timer_changed(session):
 
 @after_commit
 def answers_lock_changed(session):
-    """The facilitator locked or unlocked the current card's answers."""
-    to_phones(session, "phone-timer", "phone-card")
+    """The facilitator locked or unlocked the current card's answers. In draw mode the card is
+    its sharer's own: the turn says its new key (screens.draw_key), and their phone fetches it."""
+    to_phones(session, "phone-timer", "phone-card", *(["phone-turn"] if session.is_draw else []))
     to_room(session, "room-progress")
     to_host(session, "host-timer")
 

@@ -37,8 +37,27 @@ def answer_key(session, participant=None):
         state = "locked" if session.countdown().locks_answers_now else "open"
         return f"p{session.pair_round}.{session.pairs_version}-{state}"
     if session.is_draw:
-        return card_key(session.card_for(participant))
+        return own_card_key(session.card_for(participant))
     return card_key(session.current_card)
+
+
+def own_card_key(card):
+    """Draw mode: the key of a card someone drew, which changes when it does or its answers are
+    locked or unlocked, the only changes to its form. Not whether the room shows it: coming up
+    or going leaves the form as it is, and what is typed in it."""
+    if card is None:
+        return ""
+    return f"{card.pk}-{'locked' if card.answers_locked else 'open'}"
+
+
+def draw_key(session):
+    """Draw mode: what of the session a phone's own card and draw buttons depend on, the same
+    for every phone (pushed with the turn): the round (everyone may draw again) and the card up
+    with its lock (the sharer's card is marked up, may not be put back). A phone compares it
+    with what its own parts were made for and fetches them again when it differs; only the
+    person on turn (and the one before) cares about the card up, so the others fetch only when
+    a round turns over (static/js/phone.js)."""
+    return {"draw_round": session.round_number, "draw_up": own_card_key(session.current_card)}
 
 
 def answer_context(session, participant):
@@ -92,6 +111,7 @@ def common_context(session):
             session.passes_left(session.current_turn) if session.current_turn else 0
         ),
         "passed": session.passed_by,
+        **(draw_key(session) if session.is_draw else {}),
         "countdown": session.countdown(),
         "levels": session.levels(),
         # Evaluated (once) only by the templates that list people.
@@ -322,12 +342,17 @@ def phone_draw(session, participant):
     card = participant.drawn_card()
     answered = card is not None and card.answers.filter(participant=participant).exists()
     redraws_left = session.redraws_left(participant)
+    on_turn = session.current_turn_id == participant.pk
+    is_up = bool(card and on_turn and session.current_card_id == card.pk)
     return {
         "card": card,
-        "card_key": card_key(card),
+        "card_key": own_card_key(card),
+        "card_is_up": is_up,
+        # What these parts were made for (screens.draw_key): the card up only if on turn.
+        "own_draw_up": draw_key(session)["draw_up"] if on_turn else "",
         "may_draw": session.may_draw(participant),
         "redraws_left": redraws_left,
-        "may_redraw": bool(card and redraws_left and not answered),
+        "may_redraw": bool(card and redraws_left and not answered and not is_up),
     }
 
 

@@ -70,6 +70,7 @@ urlpatterns = [
     path("join/<joincode:code>/name/", views.phone_rename, name="rename"),
     path("join/<joincode:code>/draw/", views.phone_draw, name="draw"),
     path("join/<joincode:code>/redraw/", views.phone_redraw, name="redraw"),
+    path("join/<joincode:code>/draw/mine/", views.phone_own_draw, name="own-draw"),
     path("join/<joincode:code>/pass/", views.phone_pass, name="pass"),
     path("join/<joincode:code>/answers/<int:answer_id>/react/", views.phone_react, name="react"),
 ]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cxworkshop.downloads import attachment
@@ -767,6 +767,15 @@ def draw_or_redraw(request, code, change):
     if request.htmx:
         return drawn_card_parts(request, session, participant)
     return redirect("live_sessions:join", code=code)
+
+
+@require_GET
+def phone_own_draw(request, code):
+    """Draw mode: this phone's own card, draw buttons and answer form, as after a draw: fetched
+    again when the turn pushed to every phone says the round or the card up changed (a phone's
+    own parts are never pushed)."""
+    session, participant = participant_or_403(request, code)
+    return drawn_card_parts(request, session, participant)
 
 
 @require_POST

@@ -114,6 +114,7 @@ ACCESS = {
     # with the reason); the facilitator gives the turn and sets the passes.
     "live_sessions:draw": row("post", "403 302 403 403 403 403"),
     "live_sessions:redraw": row("post", "403 302 403 403 403 403"),
+    "live_sessions:own-draw": row("get", "403 200 403 403 403 403"),
     "live_sessions:pass": row("post", "403 302 403 403 403 403"),
     "live_sessions:participant-turn": row("post", "403 403 403 404 302 404"),
     "live_sessions:passes": row("post", "403 403 403 404 302 404"),

@@ -160,20 +160,57 @@
     const area = document.getElementById("phone-answer");
     if (area) fetchOwnForm(area, true, true);
   });
+
+  // Draw mode: this phone's own card and draw buttons are never pushed. The turn, pushed to
+  // every phone alike, says the round and the card up (screens.draw_key); #phone-draw says
+  // what this phone's parts were made for. When they differ (a new round: draw again; this
+  // phone's card put up on the room, or taken down) it fetches its own parts, as after a draw:
+  // its answer form is kept while the card is the same, and a draft goes with a new card.
+  let drawFetch = null; // the #phone-draw a fetch is on its way for
+  let drawAsked = null; // the pushed key last fetched for: asked once, whatever it brings
+  const syncDraw = () => {
+    const turn = document.getElementById("phone-turn");
+    const own = document.getElementById("phone-draw");
+    if (!turn || !own?.dataset.src || !("drawRound" in turn.dataset) || drawFetch) return;
+    const up = turn.dataset.turnOf === document.body.dataset.participant ? turn.dataset.drawUp : "";
+    if (own.dataset.drawRound === turn.dataset.drawRound && own.dataset.drawUp === up) return;
+    const wanted = `${turn.dataset.drawRound} ${up}`;
+    if (wanted === drawAsked) return;
+    drawAsked = wanted;
+    drawFetch = own;
+    htmx.ajax("GET", own.dataset.src, { source: own, target: own, swap: "outerHTML" });
+  };
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    // A draw or redraw on its way: its answer, not a fetch sent before it, says what is drawn.
+    if (event.detail.elt.closest?.("#phone-draw form")) drawFetch = drawAsked = null;
+  });
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    if (target?.id !== "phone-draw" || event.detail.requestConfig?.verb !== "get") return;
+    if (target !== drawFetch || !document.contains(target)) event.detail.shouldSwap = false;
+  });
+
   document.addEventListener("htmx:wsAfterMessage", () => {
     if (pushedDraft) restore(document.getElementById("phone-answer"), pushedDraft, false);
     pushedDraft = null;
     sync();
+    syncDraw();
   });
-  // Draw mode: a draw's (or redraw's) answer brings this phone's own card and form, out of band.
+  // Draw mode: a draw's (or redraw's, or fetch's) answer brings this phone's own card and form,
+  // out of band.
   document.addEventListener("htmx:afterRequest", (event) => {
     if (event.detail.target?.id !== "phone-draw") return;
     if (pushedDraft) restore(document.getElementById("phone-answer"), pushedDraft, false);
     pushedDraft = null;
+    if (event.detail.requestConfig?.verb === "get" && drawFetch === event.detail.target) {
+      drawFetch = null; // the turn may have moved on meanwhile: checked again just below
+    }
     sync();
+    syncDraw();
   });
   document.addEventListener("DOMContentLoaded", () => {
     sync();
+    syncDraw();
     document.querySelectorAll(".answer-form").forEach(showAudience);
   });
 })();

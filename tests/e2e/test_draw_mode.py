@@ -158,3 +158,39 @@ def test_a_room_of_forty_two_in_draw_mode_fits_the_projector(new_page):
     console.goto(session.get_absolute_url())
     expect(console.locator("#host-people")).to_contain_text("Person 37")
     screenshot(console, "draw-console-42")
+
+
+def test_a_new_round_brings_the_draw_button_back_without_a_reload(new_page):
+    owner = UserFactory()
+    session = LiveSession.start(
+        deck_of(owner), owner, join_base_url="http://testserver", mode="draw"
+    )
+    console = new_page()
+    log_in(console, owner)
+    console.goto(session.get_absolute_url())
+    ann, ben = join(new_page, session, "Ann"), join(new_page, session, "Ben")
+    for phone in (ann, ben):
+        phone.get_by_role("button", name="Draw your card").click()
+        expect(phone.locator("#phone-card")).to_contain_text("Your card")
+    ben.get_by_label(re.compile("^Your (answer|memory)")).fill("Half a thought")
+
+    console.get_by_role("button", name="Next person to share").click()  # Ann
+    expect(ann.locator("#phone-card")).to_contain_text("Your card is up on the room screen.")
+    expect(ann.get_by_role("button", name="Put it back and draw another")).to_be_hidden()
+    screenshot(ann, "draw-phone-called-card-up")
+    console.get_by_role("button", name="Next person to share").click()  # Ben
+    expect(ben.locator("#phone-card")).to_contain_text("Your card is up on the room screen.")
+    expect(ann.locator("#phone-card")).not_to_contain_text("up on the room screen")
+    console.get_by_role("button", name="Next person to share").click()  # round 2: Ann again
+
+    expect(ann.get_by_text("Your turn to share! Draw your card below.")).to_be_visible()
+    expect(ann.get_by_role("button", name="Draw your card for this round")).to_be_visible()
+    expect(ben.get_by_role("button", name="Draw your card for this round")).to_be_visible()
+    expect(ben.locator("#phone-card")).not_to_contain_text("up on the room screen")
+    # What Ben was typing is still there: refreshing his own parts left his form alone.
+    expect(ben.get_by_label(re.compile("^Your (answer|memory)"))).to_have_value("Half a thought")
+
+    ann.get_by_role("button", name="Draw your card for this round").click()
+    expect(ann.locator("#phone-card")).to_contain_text("Your card is up on the room screen.")
+    expect(ann.get_by_role("button", name=re.compile("Draw|Put it back"))).to_have_count(0)
+    screenshot(ann, "draw-phone-new-round-card-up")

@@ -1,6 +1,8 @@
 """Draw mode over the real sockets: a phone's own card is never pushed to the others, a
 reconnecting phone gets its own card back, and a draw or a pass reaches the room."""
 
+import re
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.urls import reverse
@@ -74,3 +76,34 @@ async def test_a_pass_is_said_on_the_room(session, facilitator):
     update = await room.receive_from()
     assert "Ana passed." in update and "<strong>Bo</strong>" in update
     await room.disconnect()
+
+
+def draw_keys(html, part):
+    """The round and the card up that a part of the phone says (screens.draw_key)."""
+    found = re.search(rf'id="{part}"[^>]*data-draw-round="(\d+)" data-draw-up="([^"]*)"', html)
+    return found.groups() if found else None
+
+
+async def test_a_new_round_changes_the_draw_key_pushed_to_every_phone(session, facilitator):
+    host = await logged_in(facilitator)
+    ana, bo = await joined(session, "Ana"), await joined(session, "Bo")
+    await post(ana, draw_url(session))
+    bo_phone, _ = await connect(f"/ws/join/{session.join_code}/", bo)
+    first = await bo_phone.receive_from()
+    assert draw_keys(first, "phone-turn") == draw_keys(first, "phone-draw") == ("1", "")
+
+    await post(host, command(session, "turn-next"))  # Ana shares her card: round 1
+    ana_up = draw_keys(await bo_phone.receive_from(), "phone-turn")
+    await post(host, command(session, "turn-next"))  # Bo
+    await post(host, command(session, "turn-next"))  # everyone had a turn: round 2, Ana
+    await bo_phone.receive_from()
+
+    pushed = await bo_phone.receive_from()
+    assert ana_up[0] == "1" and ana_up[1].endswith("-open")
+    # Round 2: Ana is called again and has no card of this round yet (none up).
+    assert draw_keys(pushed, "phone-turn") == ("2", "")
+    assert 'id="phone-draw"' not in pushed  # the phone fetches its own
+    own = await sync_to_async(bo.get)(reverse("live_sessions:own-draw", args=[session.join_code]))
+    assert draw_keys(own.content.decode(), "phone-draw") == ("2", "")
+    assert "Draw your card" in own.content.decode()
+    await bo_phone.disconnect()
