@@ -376,7 +376,7 @@ class AnswerForm(forms.ModelForm):
 # (AnswerQuerySet.in_room).
 DRAWN_ANONYMOUS = _(
     "The room does not see your memory (it knows whose card this is); the archive keeps it "
-    "without a name."
+    "without a name, but whoever saw who drew this card may guess it is yours."
 )
 
 

@@ -475,3 +475,13 @@ def test_a_private_answer_stays_with_the_facilitator_when_its_card_comes_up(
     assert "Zq mine" not in room.content.decode()
     assert "Zq mine" not in page_of(bo, draw_session)
     assert "Zq mine" in console.content.decode()
+
+
+def test_a_memory_drawn_says_honestly_what_sharing_it_without_a_name_keeps(phone, draw_session):
+    ana = phone(draw_session, "Ana")
+    ana_person = person(draw_session, "Ana")
+    # The room lists who drew which card, so an anonymous memory can still be guessed at.
+    memory = draw_session.cards.get(kind="memory")
+    draw_session.draws.create(participant=ana_person, session_card=memory)
+    page = page_of(ana, draw_session)
+    assert "whoever saw who drew this card may guess it is yours" in page
