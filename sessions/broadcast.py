@@ -183,9 +183,9 @@ def to_phones(session, *parts):
 @after_commit
 @Coalesced
 def participant_joined(session):
-    to_room(session, "room-people", "room-turn", "room-answered")  # "23 of 41 answered"
-    if session.is_pairs:
-        to_room(session, "room-unpaired")  # "2 people are paired at the next round"
+    # "23 of 41 answered"; in pairs mode "2 people are paired at the next round" too.
+    pairs = ["room-unpaired"] if session.is_pairs else []
+    to_room(session, "room-people", "room-turn", "room-answered", *pairs)
     to_host(session, "host-people", "host-controls")
 
 
@@ -253,12 +253,17 @@ def turn_passed(session):
     to_phones(session, "phone-turn", "phone-card", "phone-spread", "phone-timer")
     # In the lobby the first turn makes room for the blocks: the join panel becomes a line.
     # In draw mode the card up is the new sharer's.
+    # A new turn starts the timer again. Each audience gets one render of all its parts.
     lobby = session.status == session.Status.LOBBY
-    to_room(session, "room-state" if lobby or session.is_draw else "room-turn")
-    to_host(session, "host-controls", "host-people", *(["host-answers"] if session.is_draw else []))
-    if session.takes_turns:  # a new turn starts the timer again
-        to_room(session, "room-progress")
-        to_host(session, "host-timer")
+    if lobby or session.is_draw:
+        room = ["room-state"]  # holds the progress bar and its timer
+    else:
+        room = ["room-turn", *(["room-progress"] if session.takes_turns else [])]
+    to_room(session, *room)
+    host = ["host-controls", "host-people"]
+    host += ["host-answers"] if session.is_draw else []
+    host += ["host-timer"] if session.takes_turns else []
+    to_host(session, *host)
 
 
 # Draw mode and passes.
@@ -323,13 +328,11 @@ def participant_renamed(session, participant):
 
 @after_commit
 def names_changed(session):
-    to_phones(session, "phone-turn", "phone-wall")
-    to_room(session, "room-people", "room-turn", "room-answers")
-    to_host(session, "host-people", "host-answers")
-    if session.is_pairs:  # the pairs name people too; partners' phones fetch theirs again
-        to_phones(session, "phone-card")
-        to_room(session, "room-pairs")
-        to_host(session, "host-controls")
+    # The pairs name people too (partners' phones fetch theirs again): one render per audience.
+    pairs = session.is_pairs
+    to_phones(session, "phone-turn", "phone-wall", *(["phone-card"] if pairs else []))
+    to_room(session, "room-people", "room-turn", "room-answers", *(["room-pairs"] if pairs else []))
+    to_host(session, "host-people", "host-answers", *(["host-controls"] if pairs else []))
 
 
 def participant_removed(session, participant):
