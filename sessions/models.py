@@ -912,6 +912,14 @@ class LiveSession(models.Model):
         )
         return [pair for pair in pairs if pair.people]
 
+    def pair_number(self, pair):
+        """The number the room screen shows beside `pair` (its place in `current_pairs`), so a
+        phone can say which pair to look for."""
+        listed = self.pairs.filter(
+            round_number=pair.round_number, pk__lte=pair.pk, members__removed_at__isnull=True
+        )
+        return listed.values("pk").distinct().count()
+
     def partners_so_far(self):
         """How often each two people of the session were in one group: {frozenset: count}."""
         groups = {}

@@ -88,6 +88,7 @@ def pair_context(session, participant):
         partners = pair.members.present().exclude(pk=participant.pk).order_by("turn_position")
     return {
         "pair": pair,
+        "pair_number": session.pair_number(pair) if pair is not None else None,
         "partner_names": names_in_words(person.display_name for person in partners),
         "pair_card": session.card_for(participant),
     }

@@ -288,3 +288,15 @@ def test_a_pairs_answer_never_reaches_the_room_not_even_as_a_closing_highlight(
     facilitator_client.post(reverse("live_sessions:command", args=[pairs_session.pk, "end"]))
     room = facilitator_client.get(reverse("live_sessions:room", args=[pairs_session.pk]))
     assert "Zq said only to my partner" not in room.content.decode()
+
+
+def test_each_phone_says_which_numbered_pair_to_look_for_on_the_room(pairs_session, phone):
+    phones = {name: phone(pairs_session, name) for name in NAMES[:6]}
+    pairs_session.pair_up()
+    listed = pairs_session.current_pairs()  # the room numbers them 1, 2, 3 in this order
+    for name, browser in phones.items():
+        number = next(
+            n for n, pair in enumerate(listed, 1) if name in {p.display_name for p in pair.people}
+        )
+        page = browser.get(pairs_session.join_path).content.decode()
+        assert f"You are pair {number} on the room screen." in page
