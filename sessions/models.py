@@ -86,14 +86,15 @@ def one_change_at_a_time(method):
     return change
 
 
-# The console's commands that mean nothing in a mode (LiveSession.offers): turning cards in
+# The console's commands that mean nothing in a mode (LiveSession.offers; "give-turn" is the
+# person panel's "Give Ana the turn"): turning cards in
 # pairs mode (each pair gets its card with the round) and in draw mode (each person draws
 # theirs; the card up is the sharer's), turns in pairs mode, rounds of pairs in the others.
 COMMANDS_LEFT_OUT = {
     "reveal": {"pair-up"},
     "spread": {"pair-up"},
     "draw": {"pair-up", "next", "previous", "skip", "reshuffle"},
-    "pairs": {"next", "previous", "skip", "turn-next", "turn-skip", "turn-random"},
+    "pairs": {"next", "previous", "skip", "turn-next", "turn-skip", "turn-random", "give-turn"},
 }
 
 

@@ -181,6 +181,7 @@ COMMAND_FORMS = {
 
 
 # Commands that move the turn on from the person the console showed on turn (TurnForm).
+NOT_IN_THIS_MODE = gettext_lazy("This session's mode has no use for that command.")
 TURN_COMMANDS = {"turn-next", "turn-skip", "turn-random"}
 
 
@@ -188,8 +189,7 @@ TURN_COMMANDS = {"turn-next", "turn-skip", "turn-random"}
 def session_command(request, pk, command):
     session = hosted_session(request, pk)
     if session.is_open and not session.offers(command):  # an ended one goes to its summary
-        refused = _("This session's mode has no use for that command.")
-        return HttpResponse(refused, status=409)
+        return HttpResponse(NOT_IN_THIS_MODE, status=409)
     method, event = COMMANDS[command]
     arguments = {}
     if command in COMMAND_FORMS:
@@ -407,6 +407,8 @@ def co_facilitator_remove(request, pk, user_id):
 def participant_turn(request, pk, participant_id):
     """The facilitator calls on one person: to share their card next, or to pick a block."""
     session, person = hosted_person(request, pk, participant_id)
+    if not session.offers("give-turn"):
+        return HttpResponse(NOT_IN_THIS_MODE, status=409)
     try:
         with transaction.atomic():
             if session.give_turn_to(person):

@@ -72,3 +72,15 @@ def test_opening_the_next_level_in_draw_mode_leaves_everyones_card_in_their_hand
     assert not held.is_skipped
     assert ana.drawn_card() == held
     assert sorted(session.face_down_cards().values_list("prompt", flat=True)) == ["A", "D"]
+
+
+def test_giving_someone_the_turn_in_pairs_mode_is_refused(facilitator, facilitator_client):
+    session = start_session(facilitator, mode=LiveSession.Mode.PAIRS)
+    ana, _created = session.join("Ana")
+    url = reverse("live_sessions:participant-turn", args=[session.pk, ana.pk])
+
+    response = facilitator_client.post(url)
+
+    assert response.status_code == 409
+    session.refresh_from_db()
+    assert session.current_turn is None
