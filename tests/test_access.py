@@ -582,3 +582,44 @@ def test_the_wall_pushed_to_every_phone_and_a_refused_reaction_show_no_private_a
     assert refused.status_code == 409
     assert not leaks(refused.content.decode(), "A", world)
     assert not private.reactions.exists()
+
+
+def test_draw_mode_shows_no_phone_another_persons_card_and_the_room_no_secret(db, phone):
+    """Everyone draws their own card: a phone sees its own card only; the room and every
+    phone never see a private answer, the presenter's notes, an undrawn card or the name on
+    a memory shared anonymously (nor the memory: the room knows whose card it is)."""
+    owner = UserFactory()
+    deck = DeckFactory(owner=owner)
+    CardFactory(deck=deck, prompt="Zq Ana's card", notes="Zq presenter note 1")
+    CardFactory(deck=deck, prompt="Zq Ben's card", kind="memory", notes="Zq presenter note 2")
+    CardFactory(deck=deck, prompt=SECRETS["unrevealed card"])
+    session = LiveSession.start(deck, owner, is_shuffled=False, mode="draw")
+    phones = {name: phone(session, name) for name in ["Ana", "Ben"]}
+    answer_url = reverse("live_sessions:answer", args=[session.join_code])
+    for name in phones:
+        phones[name].post(reverse("live_sessions:draw", args=[session.join_code]))
+    phones["Ana"].post(answer_url, {"text": SECRETS["private answer"], "is_private": "on"})
+    memory = {"text": "Zq my anonymous memory", "valence": "valued", "archive_consent": "anonymous"}
+    phones["Ben"].post(answer_url, memory)
+    for name, browser in phones.items():  # before anyone shares: each phone its own card
+        other = "Ben" if name == "Ana" else "Ana"
+        text = browser.get(session.join_path).content.decode()
+        assert f"Zq {name}&#x27;s card" in text and f"Zq {other}&#x27;s card" not in text
+    host = logged_in(owner)
+    for name in ["Ben", "Ana"]:  # Ben shares (his memory is on the room's card), then Ana
+        person = session.participants.get(display_name=name)
+        host.post(reverse("live_sessions:participant-turn", args=[session.pk, person.pk]))
+        room = host.get(reverse("live_sessions:room", args=[session.pk])).content.decode()
+        for secret in [SECRETS["private answer"], SECRETS["unrevealed card"], "Zq presenter"]:
+            assert secret not in room
+        assert "Zq my anonymous memory" not in room
+    for name, browser in phones.items():
+        text = browser.get(session.join_path).content.decode()
+        assert "Zq presenter" not in text and SECRETS["unrevealed card"] not in text
+        if name != "Ana":
+            assert SECRETS["private answer"] not in text
+    pushed = render_parts(
+        PHONE, ["phone-turn", "phone-wall", "phone-timer"], phone_context(session)
+    )
+    for secret in [SECRETS["private answer"], "Zq presenter", "Zq my anonymous memory"]:
+        assert secret not in pushed
