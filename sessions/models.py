@@ -1051,8 +1051,14 @@ class LiveSession(models.Model):
         if card is None:
             return None
         if self.is_draw:
-            return None if card.answers_locked else card
+            return None if self.answers_locked_on(card) else card
         return card if card.is_open_for_answers else None
+
+    def answers_locked_on(self, card):
+        """Whether `card` is locked to answers (shown, not moved on from): in draw mode by the
+        facilitator's lock alone (the countdown is the sharing turn's), else by the lock or by
+        the timer running out (`SessionCard.answers_state`)."""
+        return card.answers_locked if self.is_draw else card.answers_state == "locked"
 
     def draws_this_round(self):
         """The cards held this round (not put back) by the people still taking part."""

@@ -609,9 +609,7 @@ def closed_card(request, session, participant):
     in a box of their own."""
     card = session.card_for(participant)
     card = session.cards.filter(pk=card.pk).first() if card is not None else None
-    locked = card is not None and (
-        card.answers_locked if session.is_draw else card.answers_state == "locked"
-    )
+    locked = card is not None and session.answers_locked_on(card)
     unsent = request.POST.get("text", "")
     form = screens.answer_form(session, participant)
     carried = bool(unsent.strip()) and form is not None and form.instance.pk is None
