@@ -196,6 +196,15 @@ def socket_headers(browser):
     ]
 
 
+async def session_with_co_facilitator(facilitator, colleague):
+    """A new session, its facilitator's browser and their colleague's, added as co-facilitator."""
+    session = await sync_to_async(start_session)(facilitator)
+    owner = await sync_to_async(logged_in)(facilitator)
+    colleague_browser = await sync_to_async(logged_in)(colleague)
+    await sync_to_async(owner.post)(add_url(session), {"email": colleague.email})
+    return session, owner, colleague_browser
+
+
 async def drain(socket):
     while not await socket.receive_nothing(timeout=0.3):
         await socket.receive_from()
@@ -206,12 +215,7 @@ async def drain(socket):
 async def test_removing_a_co_facilitator_closes_their_console_and_room_screen_at_once(
     facilitator, colleague
 ):
-    session = await sync_to_async(start_session)(facilitator)
-    owner, chris = (
-        await sync_to_async(logged_in)(facilitator),
-        await sync_to_async(logged_in)(colleague),
-    )
-    await sync_to_async(owner.post)(add_url(session), {"email": colleague.email})
+    session, owner, chris = await session_with_co_facilitator(facilitator, colleague)
     sockets = {}
     for name, browser in [("owner", owner), ("chris", chris)]:
         for screen in ["host", "room"]:
@@ -245,12 +249,7 @@ async def test_removing_a_co_facilitator_closes_their_console_and_room_screen_at
 async def test_a_room_screen_opened_by_the_private_link_stays_open_when_its_opener_is_removed(
     facilitator, colleague
 ):
-    session = await sync_to_async(start_session)(facilitator)
-    owner, chris = (
-        await sync_to_async(logged_in)(facilitator),
-        await sync_to_async(logged_in)(colleague),
-    )
-    await sync_to_async(owner.post)(add_url(session), {"email": colleague.email})
+    session, owner, chris = await session_with_co_facilitator(facilitator, colleague)
     room_url = reverse("live_sessions:room", args=[session.pk])
     await sync_to_async(chris.get)(room_url, {"key": session.room_key})
     room, connected = await open_socket(f"/ws/live/{session.pk}/room/", chris)
