@@ -13,7 +13,11 @@ RUN_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY_FILE=.local/secret_key CXW_SERVE_HOST
 	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-$$($(PYTHON) -m cxworkshop.network hosts $(HOST))}"
 DEV_ENV = DJANGO_DEBUG=1 CXW_SERVE_HOST=$(HOST)
 
-.PHONY: run dev test bench lint format clean
+# `make test` runs the tests in this many processes (pytest-xdist), a file to a process at a
+# time, so each file's browser and servers start once; 0 runs them all in this one process.
+PYTEST_WORKERS ?= 2
+
+.PHONY: run dev test bench lint format clean messages
 
 run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
@@ -33,11 +37,19 @@ test: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
-	DJANGO_DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_DEBUG=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 # Benchmarks against a real server process; PostgreSQL parts run when DATABASE_URL is set.
 bench: $(VENV)/.installed-bench
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# New strings in the code into every catalogue (needs GNU gettext: apt-get install gettext),
+# then the compiled .mo files from the .po files (Python alone). Both are committed.
+messages: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --all --no-location --no-obsolete \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+	$(PY) -m cxworkshop.catalogues compile
+	$(PY) -m cxworkshop.catalogues check
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix .

@@ -6,7 +6,8 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, normal_address
+from cxworkshop import languages
 from cxworkshop.ratelimits import (
     PASSWORD_RESET,
     PASSWORD_RESET_CROWDED_MAIL,
@@ -22,12 +23,25 @@ class SignUpForm(BaseUserCreationForm):
         help_texts = {"name": _("Shown to your workshop rooms. You can leave it empty.")}
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        email = normal_address(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 _("An account with this e-mail address already exists. Log in instead?")
             )
         return email
+
+
+class LanguageSettingForm(forms.ModelForm):
+    """The language of a facilitator's own pages; blank follows their browser."""
+
+    class Meta:
+        model = User
+        fields = ("language",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        browser = ("", _("Your browser's language"))
+        self.fields["language"].choices = [browser, *languages.choices()]
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -1,10 +1,17 @@
 """Facilitators: people who sign in with an e-mail address and a password."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+
+def normal_address(email):
+    """An e-mail address as the app keeps and compares it: trimmed and in lower case. The one
+    rule for accounts, sign-up, digest subscriptions and invitations."""
+    return email.strip().lower()
 
 
 class UserManager(DjangoUserManager):
@@ -13,7 +20,7 @@ class UserManager(DjangoUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normal_address(self.normalize_email(email)), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -44,6 +51,14 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    # Blank: their browser's (cxworkshop/languages.py).
+    language = models.CharField(
+        _("language of your pages"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Leave it on “Your browser's language” to follow your browser."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -68,5 +83,5 @@ class User(AbstractUser):
         return self.name.split(" ")[0] if self.name else self.email
 
     def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
+        self.email = normal_address(self.email)
         super().save(*args, **kwargs)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("language/", views.language_setting, name="language_setting"),
     path("password_reset/", views.password_reset, name="password_reset"),
     path(
         "reset/<uidb64>/<token>/",

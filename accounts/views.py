@@ -5,11 +5,14 @@ while (accounts/forms.py)."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import devices
-from accounts.forms import PasswordResetForm, SignUpForm
+from accounts.forms import LanguageSettingForm, PasswordResetForm, SignUpForm
+from cxworkshop import languages
 from cxworkshop.ratelimits import (
     LOGIN_ACCOUNT,
     LOGIN_ADDRESS,
@@ -32,6 +35,20 @@ def signup(request):
         messages.success(request, _("Welcome! Your account is ready. Start with a deck."))
         return devices.remember(redirect("decks:deck-list"), user)
     return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def language_setting(request):
+    form = LanguageSettingForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        languages.remember_account_language(request, request.user)
+        # Said in the language just chosen (the browser's, when that was the choice).
+        browser = translation.get_language_from_request(request)
+        languages.activate(request, languages.for_facilitator(request.user, browser))
+        messages.success(request, _("Saved. Your pages are in this language from now on."))
+        return redirect("language_setting")
+    return render(request, "registration/language_setting.html", {"form": form})
 
 
 class LoginView(auth_views.LoginView):

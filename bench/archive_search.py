@@ -1,14 +1,24 @@
-"""How fast the story archive answers searches, on an archive of N seeded stories.
+"""How fast the story archive answers, on an archive of N seeded stories.
 
-    python -m bench.archive_search [stories] [searches] [pages]
+    python -m bench.archive_search [stories] [searches] [--label before]
 
-Seeds the archive with `manage.py seed_stories` when it holds fewer stories than asked,
-then times typical searches (words, phrases, with and without filters) two ways:
-the search query alone (ranked first page) and, for the first `pages` of them (default 40),
-the whole archive page through Django (search, filter counts, page of results), with the
-production settings (DEBUG off). Uses a throwaway SQLite file unless DATABASE_URL is set.
+Seeds the archive with `manage.py seed_stories` when it holds fewer stories than asked (a
+big archive is best seeded once, beforehand, into a database of its own), then asks the
+archive typical searches (a word, two words, a phrase; alone or with one filter) through
+Django with the production settings (DEBUG off), three ways:
+
+- results: the archive page, which shows the stories found without the filter counts;
+- counts: the counts route the page then loads (the filter panel with its counts);
+- whole: both, one after the other, as a browser with JavaScript asks them.
+
+The same three are measured apart for browsing without words ("browse-results" and so on):
+newest first, every story counted. Before the counts had a route of their own the archive
+page was the whole page: then only "whole" is measured. Writes
+bench/results/archive-search-<database>-<size>[-<label>].json. Uses a throwaway SQLite file
+unless DATABASE_URL is set.
 """
 
+import argparse
 import os
 import random
 import secrets
@@ -32,14 +42,14 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from bench import harness  # noqa: E402
-from stories import search  # noqa: E402
 from stories.models import Story  # noqa: E402
 
 WORDS = ["waiting", "nurse", "barista remembered", '"on hold"', "refund", "pharmacy", "loyal"]
+MEASURES = ["results", "counts", "whole", "browse-results", "browse-counts", "browse-whole"]
 FILTERS = [
     {},
     {"valence": "frustrated"},
@@ -49,7 +59,18 @@ FILTERS = [
 ]
 
 
-def main(count=100_000, searches=200, pages=40):
+def size_name(count):
+    return f"{count // 1_000_000}m" if count % 1_000_000 == 0 else f"{count // 1000}k"
+
+
+def timed(client, url, params):
+    started = time.perf_counter()
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, params, response.status_code)
+    return time.perf_counter() - started
+
+
+def main(count=100_000, searches=100, label=""):
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     present = Story.objects.count()
@@ -58,36 +79,42 @@ def main(count=100_000, searches=200, pages=40):
     user, _ = User.objects.get_or_create(email="bench@example.com", defaults={"name": "Bench"})
     client = Client()
     client.force_login(user)
+    archive = reverse("stories:archive")
+    try:
+        counts = reverse("stories:archive-counts")
+    except NoReverseMatch:
+        counts = None
     rng = random.Random(3)
-    cases = [(rng.choice(WORDS), rng.choice(FILTERS)) for _index in range(searches)]
-    query_times, page_times = [], []
-    for words, filters in cases:
-        started = time.perf_counter()
-        stories = Story.objects.published()
-        for name, value in filters.items():
-            field = {"level": "cx_level", "featured": "is_featured", "tag": "tags__slug"}.get(
-                name, name
-            )
-            stories = stories.filter(**{field: True if name == "featured" else value})
-        list(search.ranked(search.matching(stories, words), words)[:20])
-        query_times.append(time.perf_counter() - started)
-        if len(page_times) == pages:
+    cases = [{"q": rng.choice(WORDS), **rng.choice(FILTERS)} for _index in range(searches)]
+    cases += [{"q": "", **filters} for filters in FILTERS for _index in range(2)]
+    # One request first, so the database's caches are as warm as an archive in use.
+    timed(client, archive, cases[0])
+    samples = {name: [] for name in MEASURES}
+    for params in cases:
+        prefix = "" if params["q"] else "browse-"
+        if counts is None:
+            samples[f"{prefix}whole"].append(timed(client, archive, params))
             continue
-        started = time.perf_counter()
-        response = client.get(reverse("stories:archive"), {"q": words, **filters})
-        assert response.status_code == 200
-        page_times.append(time.perf_counter() - started)
+        results = timed(client, archive, params)
+        samples[f"{prefix}results"].append(results)
+        samples[f"{prefix}counts"].append(timed(client, counts, params))
+        samples[f"{prefix}whole"].append(results + samples[f"{prefix}counts"][-1])
     common = {"stories": Story.objects.count(), "database": connection.vendor}
+    name = f"archive-search-{harness.database_kind()}-{size_name(count)}"
     harness.report(
-        f"archive-search-{harness.database_kind()}",
+        f"{name}-{label}" if label else name,
         [
-            {"measure": "archive_search_query", **common, "searches": searches}
-            | harness.summary(query_times),
-            {"measure": "archive_search_page", **common, "searches": len(page_times)}
-            | harness.summary(page_times),
+            {"measure": measure, **common, "requests": len(times)} | harness.summary(times)
+            for measure, times in samples.items()
+            if times
         ],
     )
 
 
 if __name__ == "__main__":
-    main(*(int(arg) for arg in sys.argv[1:4]))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("stories", type=int, nargs="?", default=100_000)
+    parser.add_argument("searches", type=int, nargs="?", default=100)
+    parser.add_argument("--label", default="", help="Added to the results file's name.")
+    args = parser.parse_args()
+    main(args.stories, args.searches, args.label)

@@ -45,17 +45,17 @@ def main(argv=None):
     quick = args.quick
     counts = [50, 200] if quick else [100, 500, 1000, 2000]
     crowd = 100 if quick else 1000
-    stories, searches, pages = (20_000, 50, 10) if quick else (1_000_000, 200, 20)
+    stories, searches = (20_000, 20) if quick else (1_000_000, 100)
 
     for server in ("uvicorn", "daphne"):
         part("fanout", *counts, "--server", server)
     part("join_storm", crowd)
     part("answer_burst", crowd)
     part("pages")
-    part("archive_search", stories, searches, pages)
+    part("archive_search", stories, searches)
     if on_postgresql():
         part("answer_burst", crowd, database="postgresql")
-        part("archive_search", stories, searches, pages, database="postgresql")
+        part("archive_search", stories, searches, database="postgresql")
         if os.environ.get("REDIS_URL"):
             part("fanout", *counts, "--server", "uvicorn", "--workers", "2", database="postgresql")
         else:

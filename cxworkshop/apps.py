@@ -16,3 +16,9 @@ class CXWorkshopConfig(AppConfig):
         # (sessions/routing.py) that use them are read.
         register_converter(JoinCodeConverter, "joincode")
         register_converter(TokenConverter, "token")
+        # A user's own language goes into their session as they log in (cxworkshop/languages.py).
+        from django.contrib.auth.signals import user_logged_in
+
+        from cxworkshop import languages
+
+        user_logged_in.connect(languages.on_login, dispatch_uid="account-language")

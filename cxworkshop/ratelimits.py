@@ -41,6 +41,16 @@ def address_in_session(request, *, session, **context):
     return f"{session.pk}:{_get_ip(request)}"
 
 
+def of_link(request, *, link, **context):
+    return str(link.pk)
+
+
+def address_on_link(request, *, link, **context):
+    """The client's address (as `ADDRESS` reads it) on one story link: an office sending its
+    stories leaves the other links out of it."""
+    return f"{link.pk}:{_get_ip(request)}"
+
+
 def of_participant(request, *, participant, **context):
     return participant.token
 
@@ -163,6 +173,55 @@ REACTION = Limit(
     of_participant,
     "REACTION_RATE",
     _("That was a lot of reactions at once. Wait a moment."),
+)
+
+# Story links: anyone with the address may tell a story, and a whole office may do so from one
+# network address. Every post to a link is counted per address on that link (generous: an
+# office's stories in an hour fit) and, higher, over all addresses (a bound on a flood). Each
+# e-mail address gets a few private-link mails an hour, so the form cannot be used to flood
+# someone's inbox: past that the story is still taken, its page shows the link, no mail goes.
+TELL_ADDRESS = Limit(
+    "tell-address",
+    address_on_link,
+    "TELL_ADDRESS_RATE",
+    _(
+        "So many stories came through this link from your network just now. Your story was "
+        "not sent: copy it somewhere safe and try again in an hour."
+    ),
+)
+TELL_LINK = Limit(
+    "tell-link",
+    of_link,
+    "TELL_LINK_RATE",
+    _(
+        "This story link received so many stories just now that it is pausing. Your story was "
+        "not sent: copy it somewhere safe and try again in an hour."
+    ),
+)
+TELL_MAIL = Limit("tell-mail", typed_email, "TELL_MAIL_RATE")
+
+
+# Digest invitations: each one mails a confirmation link to an address that never asked, so a
+# staff member's invitations (and resent confirmations) are bounded, and each address gets a few
+# confirmation mails a day whoever asks.
+def signed_in_user(request, **context):
+    return str(request.user.pk)
+
+
+DIGEST_INVITE = Limit(
+    "digest-invite",
+    signed_in_user,
+    "DIGEST_INVITE_RATE",
+    _("You have sent a lot of invitations just now. Nothing was sent: try again in an hour."),
+)
+DIGEST_ADDRESS = Limit(
+    "digest-address",
+    typed_email,
+    "DIGEST_ADDRESS_RATE",
+    _(
+        "This address has had several confirmation mails today. Nothing was sent: ask its "
+        "owner to look for the last one, or try again tomorrow."
+    ),
 )
 
 # Accounts. A known device (accounts/devices.py) passes the per-address and per-account log-in

@@ -7,6 +7,7 @@ Redis, which is how several ASGI workers share one workshop.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cxworkshop.languages.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,8 +145,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+def redis_url_for_test_worker(url, worker):
+    """`make test` runs the suite in several processes (pytest-xdist's gw0, gw1, ...) that share
+    one Redis: each takes the database numbered after REDIS_URL's plus its own number, since
+    every test empties the cache (all of its database) before it starts."""
+    if not url or not worker:
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# Set in each test worker, and inherited by the servers it starts.
+TEST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "").strip()
+REDIS_URL = redis_url_for_test_worker(os.environ.get("REDIS_URL", "").strip(), TEST_WORKER)
 if REDIS_URL:
+    # Redis publishes to all its databases alike: a test worker's groups (every worker's first
+    # session has "live-1-room") are named after the database it has to itself.
+    CHANNEL_PREFIX = f"asgi{urlsplit(REDIS_URL).path.strip('/')}" if TEST_WORKER else "asgi"
     # Pub/sub by measurement: with 2 workers the core layer lost 2-5% of fanout messages
     # (bench/results); CXW_CHANNEL_LAYER=core picks it back.
     CHANNEL_LAYER_KIND = os.environ.get("CXW_CHANNEL_LAYER", "pubsub").strip()
@@ -154,7 +173,7 @@ if REDIS_URL:
                 "core": "channels_redis.core.RedisChannelLayer",
                 "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
             }[CHANNEL_LAYER_KIND],
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX},
         }
     }
     CACHES = {
@@ -167,7 +186,14 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "cxworkshop.channel_layer.InMemoryChannelLayer"}}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a thousand phones' sessions and rate-limit counts (Django's default is 300
+    # entries, after which it forgets a third of them).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -193,7 +219,14 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CX Workshop <workshop@localhost>")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# The languages the app ships, each with a complete catalogue (cxworkshop/catalogues.py).
+LANGUAGES = [
+    ("en", _("English")),
+    ("nl", _("Dutch")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("es", _("Spanish")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -247,6 +280,7 @@ CONTENT_SECURITY_POLICY = {
 if env_flag("DJANGO_HTTPS") or env_flag("DJANGO_SECURE_COOKIES"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check may use HTTP
     # An hour unless told: raise it (a year is usual) once HTTPS is known to stay.
@@ -267,6 +301,9 @@ if env_flag("DJANGO_HTTPS") or env_flag("DJANGO_SECURE_COOKIES"):
 # Decks: the limits an import or the card editor enforces.
 DECK_MAX_CARDS = 200
 DECK_IMPORT_MAX_BYTES = 512 * 1024
+# Stories: the size of an imported file and the number of stories in it.
+STORY_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+STORY_IMPORT_MAX_ROWS = 5000
 
 # Rate limits (declared in cxworkshop/ratelimits.py). A join of an open session is not a
 # guess, and a whole room may share one address: people added to one session per client
@@ -286,6 +323,15 @@ ANSWER_RATE = os.environ.get("CXW_ANSWER_RATE", "30/m")
 RENAME_RATE = os.environ.get("CXW_RENAME_RATE", "10/10m")
 # Reactions given or taken back per participant: four kinds on every answer of a busy wall.
 REACTION_RATE = os.environ.get("CXW_REACTION_RATE", "120/m")
+# Story links: posts per client address on one link (an office of 200 behind one address, each
+# telling a story), and over all addresses; private-link mails per e-mail address.
+TELL_ADDRESS_RATE = os.environ.get("CXW_TELL_ADDRESS_RATE", "200/h")
+TELL_LINK_RATE = os.environ.get("CXW_TELL_LINK_RATE", "1000/h")
+TELL_MAIL_RATE = os.environ.get("CXW_TELL_MAIL_RATE", "5/h")
+# Digest invitations: confirmation mails per staff member (a team invited one by one fits in
+# an hour), and per invited address, whoever sends them.
+DIGEST_INVITE_RATE = os.environ.get("CXW_DIGEST_INVITE_RATE", "100/h")
+DIGEST_ADDRESS_RATE = os.environ.get("CXW_DIGEST_ADDRESS_RATE", "3/d")
 # If the cache (Redis) cannot be reached, limits are not enforced until it is back, rather
 # than refusing every join and answer of a live room (README, "Security").
 RATELIMIT_FAIL_OPEN = True

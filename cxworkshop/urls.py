@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cxworkshop import views
+from stories import views as stories_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("decks/", include("decks.urls")),
     path("", include("sessions.urls")),
     path("stories/", include("stories.urls")),
+    # A story link's public form: a short address to print on a poster or put in a mail.
+    path("tell/<token:token>/", stories_views.tell, name="tell"),
     path("admin/", admin.site.urls),
 ]
 

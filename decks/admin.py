@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from decks.models import Card, Deck
 
@@ -34,19 +35,31 @@ class DeckAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         for deck in queryset:
             deck.approve(request.user)
-        self.message_user(request, _("%(count)s decks approved.") % {"count": len(queryset)})
+        self.message_user(
+            request,
+            ngettext("%(count)s deck approved.", "%(count)s decks approved.", len(queryset))
+            % {"count": len(queryset)},
+        )
 
     @admin.action(description=_("Approve and feature"))
     def feature(self, request, queryset):
         for deck in queryset:
             deck.approve(request.user, featured=True)
-        self.message_user(request, _("%(count)s decks featured.") % {"count": len(queryset)})
+        self.message_user(
+            request,
+            ngettext("%(count)s deck featured.", "%(count)s decks featured.", len(queryset))
+            % {"count": len(queryset)},
+        )
 
     @admin.action(description=_("Reject (edit the deck to give the owner a reason)"))
     def reject(self, request, queryset):
         for deck in queryset:
             deck.reject(request.user, deck.review_note or _("Not accepted for the library."))
-        self.message_user(request, _("%(count)s decks rejected.") % {"count": len(queryset)})
+        self.message_user(
+            request,
+            ngettext("%(count)s deck rejected.", "%(count)s decks rejected.", len(queryset))
+            % {"count": len(queryset)},
+        )
 
 
 @admin.register(Card)

@@ -81,20 +81,21 @@ class CardForm(forms.ModelForm):
         return cleaned
 
 
-def read_upload(upload, allowed_suffixes):
+def read_upload(upload, allowed_suffixes, max_bytes=None):
     """The text of an uploaded file, or a ValidationError a person can act on."""
+    max_bytes = settings.DECK_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in allowed_suffixes:
         raise forms.ValidationError(
             _("“%(name)s” is not a %(kinds)s file."),
             params={"name": upload.name, "kinds": _(" or ").join(sorted(allowed_suffixes))},
         )
-    if upload.size > settings.DECK_IMPORT_MAX_BYTES:
+    if upload.size > max_bytes:
         raise forms.ValidationError(
             _("The file is %(size)s; the limit is %(limit)s."),
             params={
                 "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.DECK_IMPORT_MAX_BYTES),
+                "limit": filesizeformat(max_bytes),
             },
         )
     try:

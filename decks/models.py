@@ -7,7 +7,7 @@ featured decks are approved decks shown first.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Case, Count, Max, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -56,8 +56,12 @@ class DeckQuerySet(models.QuerySet):
     def with_card_count(self):
         return self.annotate(card_count=Count("cards", distinct=True))
 
-    def featured_first(self):
-        return self.order_by("-is_featured", "title")
+    def featured_first(self, language=None):
+        """Featured decks first; with `language`, the reader's, decks in it before the rest."""
+        if language is None:
+            return self.order_by("-is_featured", "title")
+        theirs = Case(When(language=language, then=Value(0)), default=Value(1))
+        return self.order_by(theirs, "-is_featured", "title")
 
 
 class Deck(models.Model):

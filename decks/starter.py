@@ -1,4 +1,5 @@
-"""The starter decks every installation ships with, written from the seed articles."""
+"""The starter decks every installation ships with, written from the seed articles: one file a
+language in starter_decks/ (en.json, nl.json, ...), each written for that language's audience."""
 
 import json
 from pathlib import Path
@@ -9,7 +10,7 @@ from django.db import transaction
 from decks import transfer
 from decks.models import Deck
 
-STARTER_FILE = Path(__file__).with_name("starter_decks.json")
+STARTER_FOLDER = Path(__file__).with_name("starter_decks")
 LIBRARY_OWNER_EMAIL = "library@cx-workshop.invalid"
 
 
@@ -25,13 +26,22 @@ def library_owner():
     return owner
 
 
+def starter_documents():
+    """Every starter deck's document, language by language (the files' names)."""
+    return [
+        document
+        for path in sorted(STARTER_FOLDER.glob("*.json"))
+        for document in json.loads(path.read_text(encoding="utf-8"))["decks"]
+    ]
+
+
 @transaction.atomic
 def load_starter_decks():
     """Add the starter decks that are missing; return the titles added.
 
     A deck already there (by its slug) is left exactly as it is, so loading twice changes nothing.
     """
-    documents = json.loads(STARTER_FILE.read_text(encoding="utf-8"))["decks"]
+    documents = starter_documents()
     missing = [doc for doc in documents if not Deck.objects.filter(slug=doc["slug"]).exists()]
     if not missing:
         return []

@@ -11,6 +11,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cxworkshop.downloads import attachment
@@ -82,7 +83,7 @@ def deck_list(request):
 def library(request):
     form = LibrarySearchForm(request.GET or None)
     decks = Deck.objects.in_library().with_card_count().prefetch_related("tags")
-    decks = decks.select_related("owner").featured_first()
+    decks = decks.select_related("owner").featured_first(language=request.LANGUAGE_CODE)
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
         if query:
@@ -300,7 +301,10 @@ def cards_add_many(request, slug):
     if form.is_valid():
         transfer.append_cards(deck, form.cleaned_data["cards"])
         count = len(form.cleaned_data["cards"])
-        messages.success(request, _("%(count)s cards added.") % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s card added.", "%(count)s cards added.", count) % {"count": count},
+        )
         return redirect(f"{deck.get_absolute_url()}#cards")
     context = {**cards_context(deck), "add_form": form, "can_edit": True}
     return render(request, "decks/deck_detail.html", context, status=400)
@@ -328,7 +332,11 @@ def deck_import(request):
             deck = transfer.create_deck(request.user, form.cleaned_data["deck"])
             messages.success(
                 request,
-                _("Imported “%(title)s” with %(count)s cards.")
+                ngettext(
+                    "Imported “%(title)s” with %(count)s card.",
+                    "Imported “%(title)s” with %(count)s cards.",
+                    deck.cards.count(),
+                )
                 % {"title": deck.title, "count": deck.cards.count()},
             )
             return redirect(deck)

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxworkshop import languages
 from sessions.models import LiveSession, Participant
 
 PARTICIPANTS_KEY = "live_participants"  # in the Django session: {live session pk: participant pk}
@@ -195,4 +196,6 @@ def participant_or_403(request, code):
         if was_removed(request.session, session):
             raise PermissionDenied(REMOVED)
         raise PermissionDenied(_("Join the session first."))
+    # The phone's own language, whatever the browser says (cxworkshop/languages.py).
+    languages.activate(request, languages.of_phone(participant))
     return session, participant

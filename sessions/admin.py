@@ -10,7 +10,7 @@ from sessions.models import Answer, LiveSession, Participant
 
 class ParticipantInline(admin.TabularInline):
     model = Participant
-    fields = ("display_name", "turn_position", "joined_at")
+    fields = ("display_name", "language", "turn_position", "joined_at")
     readonly_fields = ("joined_at",)
     extra = 0
     show_change_link = False
@@ -18,7 +18,7 @@ class ParticipantInline(admin.TabularInline):
 
 @admin.register(LiveSession)
 class LiveSessionAdmin(admin.ModelAdmin):
-    list_display = ("title", "facilitator", "join_code", "status", "mode", "created_at")
+    list_display = ("title", "facilitator", "join_code", "status", "mode", "language", "created_at")
     list_filter = ("status", "mode", "answers_live", "anonymous_allowed")
     search_fields = ("title", "join_code", "facilitator__email")
     list_select_related = ("facilitator",)

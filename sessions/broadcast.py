@@ -24,8 +24,10 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 
-from sessions import access, screens
+from cxworkshop import languages
+from sessions import access, presence, screens
 
 JOIN = "sessions/join.html"
 ROOM = "sessions/room.html"
@@ -162,11 +164,21 @@ def after_commit(event):
 
 
 def to_room(session, *parts):
-    send(session.group("room"), render_parts(ROOM, parts, screens.room_context(session)))
+    with translation.override(languages.of_room(session)):
+        html = render_parts(ROOM, parts, screens.room_context(session))
+    send(session.group("room"), html)
+
+
+def to_each_language(session, audience, template, parts, context):
+    """Render once per language the audience's screens are read in, to each language's group."""
+    for language in presence.languages_in_use(session, audience):
+        with translation.override(language):
+            html = render_parts(template, parts, context)
+        send(session.group(audience, language), html)
 
 
 def to_host(session, *parts):
-    send(session.group("host"), render_parts(HOST, parts, screens.host_context(session)))
+    to_each_language(session, "host", HOST, parts, screens.host_context(session))
 
 
 # In draw mode a phone's card and answer form are its own: never pushed to every phone (a phone
@@ -177,7 +189,7 @@ OWN_IN_DRAW_MODE = {"phone-card", "phone-answer"}
 def to_phones(session, *parts):
     if session.is_draw:
         parts = [part for part in parts if part not in OWN_IN_DRAW_MODE]
-    send(session.group("phones"), render_parts(PHONE, parts, screens.phone_context(session)))
+    to_each_language(session, "phones", PHONE, parts, screens.phone_context(session))
 
 
 @after_commit
@@ -320,9 +332,9 @@ def joining_changed(session):
 
 def participant_renamed(session, participant):
     """A new name: on that person's own phone, and wherever names are shown."""
-    to_participant(
-        session, participant, render_to_string(f"{PHONE}#phone-me", {"participant": participant})
-    )
+    with translation.override(languages.of_phone(participant)):
+        html = render_to_string(f"{PHONE}#phone-me", {"participant": participant})
+    to_participant(session, participant, html)
     names_changed(session)
 
 
@@ -339,7 +351,8 @@ def participant_removed(session, participant):
     """Tell the removed participant's phone why, and close its socket; then the screens, where
     they are gone from every list (and from the turn, which moved on)."""
     context = {"session": session, "refused": access.REMOVED}
-    goodbye = render_to_string(f"{JOIN}#phone-removed", context)
+    with translation.override(languages.of_phone(participant)):
+        goodbye = render_to_string(f"{JOIN}#phone-removed", context)
     to_participant(session, participant, goodbye, close=True)
     participant_left(session)
 
@@ -365,13 +378,21 @@ def to_group_after_commit(group, html, close=False):
 def co_facilitator_removed(session, user):
     """Close the removed co-facilitator's open console and room screen (those opened by their
     login, not by the room's private link), each told who removed them."""
-    context = {
-        "session": session,
-        "removed": access.CO_FACILITATOR_REMOVED % {"facilitator": session.facilitator},
-    }
-    for audience, template in [("host", HOST), ("room", ROOM)]:
-        goodbye = render_to_string(f"{template}#{audience}-removed", context)
-        to_group_after_commit(session.group(f"{audience}-user-{user.pk}"), goodbye, close=True)
+    # Their consoles may each be read in a language of its own (their browsers'): said in every
+    # language, each console takes its own (LiveConsumer.live_html); the room in the session's.
+    goodbyes = {}
+    for language in languages.shipped():
+        with translation.override(language):
+            removed = access.CO_FACILITATOR_REMOVED % {"facilitator": session.facilitator}
+            context = {"session": session, "removed": removed}
+            goodbyes[language] = render_to_string(f"{HOST}#host-removed", context)
+    to_group_after_commit(session.group(f"host-user-{user.pk}"), goodbyes, close=True)
+    with translation.override(languages.of_room(session)):
+        removed = access.CO_FACILITATOR_REMOVED % {"facilitator": session.facilitator}
+        room_goodbye = render_to_string(
+            f"{ROOM}#room-removed", {"session": session, "removed": removed}
+        )
+    to_group_after_commit(session.group(f"room-user-{user.pk}"), room_goodbye, close=True)
 
 
 @after_commit

@@ -7,7 +7,9 @@ import weakref
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
 
+from cxworkshop import languages
 from sessions import access, presence, screens
 from sessions.broadcast import SEND_TIMEOUT, render_parts
 from sessions.models import LiveSession
@@ -39,6 +41,15 @@ async def heartbeat(layer):
             for consumer in list(live_sockets):
                 await consumer.close(code=1013)
                 live_sockets.discard(consumer)
+            continue
+        # Consoles say again which language they read (sessions/presence.py), once a language.
+        marks = {
+            (consumer.session.pk, consumer.language)
+            for consumer in list(live_sockets)
+            if consumer.audience == "host" and consumer.language
+        }
+        for session_pk, language in marks:
+            await presence.mark_language(session_pk, "host", language)
 
 
 def watch(consumer):
@@ -70,7 +81,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         self.counted = counted
         self.session = session
-        self.group = session.group(self.audience)
+        self.language = self.screen_language()
+        if self.audience == "host":  # rendered once per language in use: say this one is
+            await presence.mark_language(session.pk, self.audience, self.language)
+        self.group = session.group(self.audience, self.language)
         # Join before reading the state: an event in between arrives twice, never not at all.
         try:
             for group in self.groups_to_join():
@@ -92,7 +106,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
         watch(self)
-        await self.send(text_data=await database_sync_to_async(self.current_state)())
+        await self.send(text_data=await database_sync_to_async(self.state_in_language)())
 
     async def disconnect(self, code):
         live_sockets.discard(self)
@@ -124,7 +138,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def live_html(self, event):
         if not self.said_goodbye:
-            await self.send(text_data=event["html"])
+            await self.send(text_data=self.in_my_language(event["html"]))
+
+    def in_my_language(self, html):
+        """A message said in every language ({code: html}) in this screen's; else as sent."""
+        if not isinstance(html, dict):
+            return html
+        return html.get(self.language) or html[languages.of_room(self.session)]
 
     async def live_close(self, event):
         """Said goodbye to (a removed participant): the page is told why, then closed with a
@@ -139,12 +159,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def still_authorized(self):
         return True
 
+    def screen_language(self):
+        """The language this screen is read in, when its audience has one group a language
+        (cxworkshop/languages.py); "" when the whole audience shares one (the room)."""
+        return ""
+
+    def state_in_language(self):
+        with translation.override(self.language or languages.of_room(self.session)):
+            return self.current_state()
+
     def session_pk(self):
         return self.scope["url_route"]["kwargs"].get("pk")
 
 
 class HostConsumer(LiveConsumer):
     audience = "host"
+
+    def screen_language(self):
+        return languages.for_facilitator(self.scope["user"], languages.of_scope(self.scope))
 
     def authorized_session(self):
         return access.session_run_by(self.scope.get("user"), self.session_pk())
@@ -189,6 +221,9 @@ class RoomConsumer(LiveConsumer):
 
 class PhoneConsumer(LiveConsumer):
     audience = "phones"
+
+    def screen_language(self):
+        return languages.of_phone(self.participant)
 
     def authorized_session(self):
         code = self.scope["url_route"]["kwargs"]["code"]

@@ -2,27 +2,33 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from cxworkshop.downloads import csv_text, markdown_quote, markdown_text
 from sessions import screens
 from sessions.models import Reaction
 from stories import sharing
 
+# The spreadsheet's columns, titled in the reader's language; in English the titles are the
+# columns' names, as scripts reading the file know them. A column a reaction kind.
 CSV_COLUMNS = [
-    "card_number",
-    "card",
-    "kind",
-    "participant",
-    "answer",
-    "only_for_facilitator",
-    "hidden",
-    "feeling",
-    "share_with",
-    "archive_consent",
-    "answered_at",
-    # One column per kind of reaction: reactions_heart, reactions_applause...
-    *[f"reactions_{kind}" for kind in Reaction.Kind.values],
+    pgettext_lazy("summary spreadsheet column", "card_number"),
+    pgettext_lazy("summary spreadsheet column", "card"),
+    pgettext_lazy("summary spreadsheet column", "kind"),
+    pgettext_lazy("summary spreadsheet column", "participant"),
+    pgettext_lazy("summary spreadsheet column", "answer"),
+    pgettext_lazy("summary spreadsheet column", "only_for_facilitator"),
+    pgettext_lazy("summary spreadsheet column", "hidden"),
+    pgettext_lazy("summary spreadsheet column", "feeling"),
+    pgettext_lazy("summary spreadsheet column", "share_with"),
+    pgettext_lazy("summary spreadsheet column", "archive_consent"),
+    pgettext_lazy("summary spreadsheet column", "answered_at"),
+    pgettext_lazy("summary spreadsheet column", "reactions_heart"),
+    pgettext_lazy("summary spreadsheet column", "reactions_applause"),
+    pgettext_lazy("summary spreadsheet column", "reactions_laugh"),
+    pgettext_lazy("summary spreadsheet column", "reactions_wow"),
 ]
+assert len(CSV_COLUMNS) == 11 + len(Reaction.Kind.values)  # a new kind needs its column
 
 
 def session_day(session):
@@ -45,8 +51,8 @@ def as_csv(session):
                     card.kind,
                     answer.author_label,
                     answer.text,
-                    "yes" if answer.is_private else "no",
-                    "yes" if answer.is_hidden else "no",
+                    yes_or_no(answer.is_private),
+                    yes_or_no(answer.is_hidden),
                     answer.valence,
                     answer.share_with,
                     # What happened, not what was asked: a private memory was never shared.
@@ -55,7 +61,15 @@ def as_csv(session):
                     *[count for _kind, count in answer.reaction_counts],
                 ]
             )
-    return csv_text(CSV_COLUMNS, rows)
+    return csv_text([str(title) for title in CSV_COLUMNS], rows)
+
+
+def yes_or_no(flag):
+    return (
+        pgettext("summary spreadsheet column", "yes")
+        if flag
+        else pgettext("summary spreadsheet column", "no")
+    )
 
 
 def as_markdown(session):
@@ -64,7 +78,11 @@ def as_markdown(session):
     lines = [
         f"# {markdown_text(session.title)}",
         "",
-        _("Session %(code)s, %(date)s. %(people)s participants.")
+        ngettext(
+            "Session %(code)s, %(date)s. %(people)s participant.",
+            "Session %(code)s, %(date)s. %(people)s participants.",
+            context["people"],
+        )
         % {
             "code": session.join_code,
             "date": session_day(session).isoformat(),
@@ -78,7 +96,11 @@ def as_markdown(session):
         lines += [
             f"## {card.shown_order}. {markdown_text(card.prompt)}",
             "",
-            _("%(count)s answers (%(percent)s%% of participants).")
+            ngettext(
+                "%(count)s answer (%(percent)s%% of participants).",
+                "%(count)s answers (%(percent)s%% of participants).",
+                card.answer_count,
+            )
             % {"count": card.answer_count, "percent": card.participation},
             "",
         ]

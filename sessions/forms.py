@@ -4,8 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.forms.models import construct_instance
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cxworkshop import languages
 from cxworkshop.ids import IdField
 from sessions.models import (
     ANSWER_MAX_LENGTH,
@@ -28,6 +30,7 @@ class StartSessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
         fields = [
+            "language",
             "is_shuffled",
             "mode",
             "answers_live",
@@ -38,6 +41,7 @@ class StartSessionForm(forms.ModelForm):
         fields += ["redraws", "passes_per_person"]  # draw mode and passes
         widgets = {"mode": forms.RadioSelect}
         help_texts = {
+            "language": _("Each phone shows the session in its own person's language."),
             "is_shuffled": _("The order is kept, so the session can be replayed the same way."),
             "answers_live": _(
                 "Off: answers stay on your console until you open them for the room."
@@ -76,6 +80,15 @@ class StartSessionForm(forms.ModelForm):
         self.owner = owner
         for name in ALLOWANCES:  # left out: none
             self.fields[name].required = False
+        self.fields["language"].choices = languages.choices()
+        self.fields["language"].initial = self.room_language_default()
+        self.fields["language"].required = False  # a form without it: the default
+
+    def room_language_default(self):
+        return languages.room_default(self.deck, get_language())
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.room_language_default()
 
     SERIES_FIELDS = ["team_name", "seen_cards"]
 

@@ -106,7 +106,7 @@ class LiveSessionQuerySet(models.QuerySet):
         """With the current card and turn loaded: every screen of a session shows both. The
         card's session too (the same row, in the same query): whether the card takes answers
         depends on the session's timer."""
-        return self.select_related("current_card__session", "current_turn")
+        return self.select_related("current_card__session", "current_turn", "deck")
 
 
 class LiveSession(models.Model):
@@ -136,6 +136,13 @@ class LiveSession(models.Model):
     room_key = models.CharField(max_length=64, default=secrets.token_urlsafe, editable=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.LOBBY)
     mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices, default=Mode.REVEAL)
+    # The room screen's language (cxworkshop/languages.py); the phones follow their people's.
+    language = models.CharField(
+        _("language of the room screen"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     is_shuffled = models.BooleanField(_("shuffle the cards"), default=True)
     shuffle_seed = models.PositiveBigIntegerField(default=0)
     reshuffle_count = models.PositiveIntegerField(default=0)
@@ -324,9 +331,15 @@ class LiveSession(models.Model):
             scale=10, border=2, dark="#14110e", light="#ffffff", omitsize=True
         )
 
-    def group(self, audience):
-        """The channel-layer group of one audience: "room", "host" or "phones"."""
-        return f"live-{self.pk}-{audience}"
+    def group(self, audience, language=""):
+        """The channel-layer group of one audience: "room", "host" or "phones"; the phones and
+        consoles reading one language have a group of their own ("phones", "de")."""
+        return f"live-{self.pk}-{audience}" + (f"-{language}" if language else "")
+
+    @property
+    def words_language(self):
+        """The language its cards are written in: its deck's ("" once the deck is deleted)."""
+        return self.deck.language if self.deck_id else ""
 
     @property
     def is_open(self):
@@ -708,9 +721,10 @@ class LiveSession(models.Model):
     # People and turns
 
     @one_change_at_a_time
-    def join(self, display_name, browser_secret=""):
+    def join(self, display_name, browser_secret="", language=settings.LANGUAGE_CODE):
         """Add a participant at the end of the turn order; a taken name gets a number.
-        `(participant, created)`, as Django's `get_or_create` answers.
+        `(participant, created)`, as Django's `get_or_create` answers. `language` is their
+        phone's (their browser's, as they join).
 
         `browser_secret` is a secret the phone's browser sends with every form (its CSRF
         cookie): a second tap on "Join" from the same browser finds the participant the first
@@ -735,6 +749,7 @@ class LiveSession(models.Model):
             turn_position=top + 1,
             is_anonymous=not display_name.strip(),
             device=device,
+            language=language,
         )
         return participant, True
 
@@ -773,11 +788,14 @@ class LiveSession(models.Model):
         others = (
             self.participants.all() if exclude is None else self.participants.exclude(pk=exclude.pk)
         )
-        taken = set(others.values_list("display_name", flat=True))
         base = wanted.strip()[:NAME_MAX_LENGTH] or _("Guest")
+        # Only the names this one could clash with ("Ana", "Ana 2"...), not the whole room's:
+        # a join in a room of a thousand reads a few names, not a thousand.
+        near = others.filter(Q(display_name=base) | Q(display_name__startswith=f"{base} "))
+        taken = set(near.values_list("display_name", flat=True))
         name, suffix = base, 2
         if not wanted.strip():
-            name = f"{base} {len(taken) + 1}"
+            name = f"{base} {others.count() + 1}"
         while name in taken:
             name = f"{base} {suffix}"
             suffix += 1
@@ -1531,6 +1549,10 @@ class Participant(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(auto_now=True)
     passes_used = models.PositiveSmallIntegerField(default=0)
+    # Their phone's language: their browser's when they joined, then what they chose on it.
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -1594,7 +1616,10 @@ class AnswerQuerySet(models.QuerySet):
             f"reactions_{kind}": Count("reactions", filter=present & Q(reactions__kind=kind))
             for kind in Reaction.Kind.values
         }
-        return self.annotate(**counts, reaction_total=Count("reactions", filter=present))
+        counted = self.annotate(**counts, reaction_total=Count("reactions", filter=present))
+        # Counting groups the rows, and Django leaves Meta.ordering out of a grouped query:
+        # without this, PostgreSQL gave a card's answers in any order (the summary, the console).
+        return counted if self.query.order_by else counted.order_by(*self.model._meta.ordering)
 
 
 class Answer(models.Model):
@@ -1616,7 +1641,8 @@ class Answer(models.Model):
     objects = AnswerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["created_at"]
+        # Two phones may answer within the same clock tick; the row that came first stays first.
+        ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["session_card", "participant"], name="one_answer_per_card"

@@ -23,6 +23,9 @@ import weakref
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.cache import cache
+
+from cxworkshop import languages
 
 open_sockets = defaultdict(weakref.WeakSet)  # ("participant", pk) or ("address", ip) -> sockets
 
@@ -52,3 +55,35 @@ def leave(socket, counted):
             sockets.discard(socket)
             if not sockets:
                 del open_sockets[holder]
+
+
+# Which languages a session's phones and consoles are read in, so that each pushed fragment is
+# rendered once per language in use (sessions/broadcast.py), never once per socket.
+#
+# Phones: their people's languages, from the database (a phone's language is its participant's).
+# Consoles: a console follows its user's browser when their account sets no language, which only
+# the socket knows; each console socket marks its language in the cache (Redis with several
+# workers: an event is rendered by whichever worker handled the request) when it connects and
+# again at every heartbeat (consumers.py), one key per language so that two consoles marking two
+# languages at once cannot lose one. Should the cache lose every mark (evicted, or Redis
+# restarted), the consoles get the facilitator's language until the next heartbeat marks theirs.
+LANGUAGE_IN_USE_SECONDS = 24 * 60 * 60
+
+
+def language_key(session_pk, audience, language):
+    return f"live-{session_pk}-{audience}-language-{language}"
+
+
+async def mark_language(session_pk, audience, language):
+    await cache.aset(language_key(session_pk, audience, language), 1, LANGUAGE_IN_USE_SECONDS)
+
+
+def languages_in_use(session, audience):
+    """The languages `audience` ("phones", "host") of `session` is read in, in a stable order."""
+    if audience == "phones":
+        present = session.people().order_by().values_list("language", flat=True).distinct()
+        return sorted(present)
+    keys = {language_key(session.pk, audience, code): code for code in languages.shipped()}
+    found = cache.get_many(list(keys))
+    marked = [code for key, code in keys.items() if key in found]
+    return marked or [languages.for_facilitator(session.facilitator, languages.of_room(session))]

@@ -144,11 +144,11 @@ def table_size(face_down):
     return "tiny"
 
 
-def word_cloud(session, answers):
-    """The cloud of the answers the room may see, without the stop words of the deck's
-    language (English if the deck is gone)."""
-    language = session.deck.language if session.deck_id else "en"
-    return wordcloud.render([answer.text for answer in answers], language)
+def word_cloud(answers):
+    """The cloud of the answers the room may see, each without the stop words of the language
+    its writer's phone is in (sessions/wordcloud.py says why)."""
+    texts = [answer.text for answer in answers]
+    return wordcloud.render(texts, [answer.participant.language for answer in answers])
 
 
 def room_context(session):
@@ -175,7 +175,7 @@ def room_context(session):
             # Callables: the template draws the QR code only in the lobby, the cloud only when
             # the card's wall is one.
             "qr_svg": session.join_qr_svg,
-            "word_cloud": functools.partial(word_cloud, session, answers),
+            "word_cloud": functools.partial(word_cloud, answers),
         }
     )
     if session.is_pairs:

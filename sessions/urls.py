@@ -72,5 +72,6 @@ urlpatterns = [
     path("join/<joincode:code>/redraw/", views.phone_redraw, name="redraw"),
     path("join/<joincode:code>/draw/mine/", views.phone_own_draw, name="own-draw"),
     path("join/<joincode:code>/pass/", views.phone_pass, name="pass"),
+    path("join/<joincode:code>/language/", views.phone_language, name="language"),
     path("join/<joincode:code>/answers/<int:answer_id>/react/", views.phone_react, name="react"),
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from cxworkshop import languages
 from cxworkshop.downloads import attachment
 from cxworkshop.fragments import varies_on_htmx, wants_fragment
 from cxworkshop.network import public_base_url
@@ -455,6 +456,7 @@ def room(request, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.path)
         raise Http404
+    languages.activate(request, languages.of_room(session))
     return render(request, "sessions/room.html", screens.room_context(session))
 
 
@@ -493,6 +495,7 @@ def join(request, code):
     session = session_by_code(code)
     participant = participant_for(request.session, session)
     if participant:
+        languages.activate(request, languages.of_phone(participant))
         return phone_page(request, session, participant)
     if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL, code=code)):
         return refusal
@@ -522,7 +525,9 @@ def join_as(request, code, session, display_name):
             return too_many(request, limit.message)
     try:
         with transaction.atomic():
-            participant, created = session.join(display_name, request.META.get("CSRF_COOKIE", ""))
+            participant, created = session.join(
+                display_name, request.META.get("CSRF_COOKIE", ""), request.LANGUAGE_CODE
+            )
             if created:
                 broadcast.participant_joined(session)
     except SessionEnded:  # as this phone was joining
@@ -598,6 +603,7 @@ def phone_page(request, session, participant, form=None, rename_form=None):
     context["rename_form"] = rename_form or RenameForm(session=session)
     context["renamed"] = told_name_taken(request, session)
     context["name_open"] = rename_form is not None or bool(context["renamed"])
+    context["language_form"] = languages.LanguageForm(initial={"language": participant.language})
     if not session.is_open:
         context.update(thanks_context(request, session, participant))
     return render(request, "sessions/phone.html", context, status=400 if rename_form else 200)
@@ -791,6 +797,22 @@ def phone_redraw(request, code):
     card = form.cleaned_data["card"] if form.is_valid() else None
     return draw_or_redraw(
         request, code, lambda session, participant: session.redraw(participant, card)
+    )
+
+
+@require_POST
+def phone_language(request, code):
+    """The phone's switch: its person's language from now on, on this phone's pages and in what
+    is pushed to it (kept on the participant), and on the pages that follow the browser."""
+    session, participant = participant_or_403(request, code)
+    form = languages.LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages in the list."))
+        return redirect("live_sessions:join", code=code)
+    participant.language = form.cleaned_data["language"]
+    participant.save(update_fields=["language"])
+    return languages.remember_in_browser(
+        redirect("live_sessions:join", code=code), participant.language
     )
 
 

@@ -1,7 +1,11 @@
 """A word cloud of a card's answers for the room screen, drawn on the server as SVG.
 
-Words are counted lower case, without punctuation or the stop words of the deck's language
-(cxworkshop/stopwords.py); the most frequent (`TOP`) are set in type sized by their count and
+Words are counted lower case, without punctuation or stop words (cxworkshop/stopwords.py): each
+answer without those of its writer's language, the language of their phone. Not the union of
+the languages in the room: one French participant would take "son" and "sin" from everyone's
+English, one German "hat" and "will", one Dutch "die" and "men"; and not the deck's language,
+whose stop words would leave a Spanish phone's "que" and "los" at the top of a Dutch deck's cloud.
+The most frequent (`TOP`) are set in type sized by their count and
 laid out on a spiral from the middle, largest first, each where it overlaps none placed before.
 Nothing is random: the same answers always give the same picture, on every screen.
 
@@ -47,9 +51,14 @@ def words_of(text, skip):
 
 
 def word_counts(texts, language):
-    """The `TOP` most used words of `texts` as (word, count), most used first (ties: a-z)."""
-    skip = stop_words(language)
-    counts = Counter(word for text in texts for word in words_of(text, skip))
+    """The `TOP` most used words of `texts` as (word, count), most used first (ties: a-z).
+    `language`: the texts' language, or a list of one language per text."""
+    languages = [language] * len(texts) if isinstance(language, str) else language
+    counts = Counter(
+        word
+        for text, each in zip(texts, languages, strict=True)
+        for word in words_of(text, stop_words(each))
+    )
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP]
 
 
@@ -112,7 +121,8 @@ def layout(counts):
 
 
 def render(texts, language):
-    """The SVG of the word cloud of `texts`, safe to put in a page; "" when no word is left."""
+    """The SVG of the word cloud of `texts` (in `language`, or a list of one language per
+    text), safe to put in a page; "" when no word is left."""
     placed = layout(word_counts(texts, language))
     if not placed:
         return ""

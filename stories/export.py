@@ -1,10 +1,15 @@
-"""The archive as CSV and JSON: published stories only, and no name for anonymous ones."""
+"""The archive as CSV and JSON: published stories only, and no name for anonymous ones; credits
+(`people`, `teams`) as `stories.credits` names them. The `consent` column says how each teller
+agreed ("named" or "anonymous"), and `language` the language each was told in, so an export reads
+back in through `stories.imports` as it is."""
 
 import json
 
 from django.utils.translation import gettext as _
 
 from cxworkshop.downloads import csv_text
+from stories import credits
+from stories.models import Consent
 
 COLUMNS = [
     "id",
@@ -12,10 +17,14 @@ COLUMNS = [
     "question",
     "memory",
     "author",
+    "consent",
     "feeling",
     "cx_level",
     "share_with",
     "tags",
+    "people",
+    "teams",
+    "language",
     "featured",
     "session",
     "deck",
@@ -33,10 +42,14 @@ def records(stories, request):
             "question": story.prompt,
             "memory": story.text,
             "author": story.author_name or _("Anonymous"),
+            "consent": Consent.NAMED if story.author_name else Consent.ANONYMOUS,
             "feeling": story.valence,
             "cx_level": story.cx_level,
             "share_with": story.share_with,
             "tags": sorted(tag.name for tag in story.tags.all()),
+            "people": [credit.name for credit in credits.of(story) if not credit.is_team],
+            "teams": [credit.name for credit in credits.of(story) if credit.is_team],
+            "language": story.language,
             "featured": story.is_featured,
             "session": session.title if session else "",
             "deck": deck.title if deck else "",

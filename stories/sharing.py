@@ -14,6 +14,16 @@ The privacy rules live here, once:
   erasure). The admin's log never held them: it names stories and answers by number.
   PostgreSQL drops the row at once; the space it held is reclaimed by its next VACUUM.
 
+Stories told elsewhere come in through here too: a story link's submission waits for
+moderation (`submit`) until staff `publish` or `reject` it (rejection erases the words as
+withdrawal does); a story added by hand (`add_by_hand`) or imported (`import_stories`) is
+published at once, under the name of whoever recorded it, with how its teller agreed.
+
+Each story keeps the language it was told in (`Story.language`: its search stems and stop words
+follow it): a session's answer its participant's (their phone's), a story link's the teller's
+browser's, a story recorded by hand or imported the one given, else the language of the person
+recording it.
+
 `sessions` calls this module when an answer is saved. Answers are also deleted in cascades
 (with their session, participant or facilitator) that call nothing of ours: for those, this
 app's config connects `answer_deleted` to the answer's `pre_delete` signal. This module knows
@@ -21,14 +31,17 @@ the answer only through the story's foreign key and never calls back into `sessi
 """
 
 import logging
+import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stories import search
-from stories.models import Consent, Story
+from stories.credits import set_credits
+from stories.models import Consent, Source, Story
 
 logger = logging.getLogger(__name__)
 
@@ -82,14 +95,20 @@ def save_answer(answer):
     story.prompt = answer.session_card.prompt
     story.valence = answer.valence
     story.share_with = answer.share_with
+    story.language = answer.participant.language
     story.author_name = answer.participant.display_name if result == Outcome.NAMED else ""
     story.save()
     return story
 
 
 def may_hide(story, user):
-    """Staff moderate every story; a facilitator the stories of their own sessions."""
+    """Staff moderate every story; a facilitator the stories of their own sessions and those
+    they added by hand. A story waiting for moderation is published or rejected, not hidden."""
+    if story.is_pending:
+        return False
     if user.is_staff:
+        return True
+    if story.added_by_id is not None and story.added_by_id == user.pk:
         return True
     return story.session is not None and story.session.facilitator_id == user.pk
 
@@ -107,7 +126,7 @@ def hide(story, hidden=True, *, by):
     the archive's curators decided.
     """
     story = Story.objects.select_for_update().get(pk=story.pk)
-    if story.is_withdrawn:
+    if story.is_gone:
         return story
     if hidden and not may_hide(story, by):
         raise PermissionDenied(gettext("You cannot change this story."))
@@ -130,7 +149,7 @@ def withdraw(story):
     """The author takes their memory back: erased from the archive and the session's record."""
     story = Story.objects.select_for_update().get(pk=story.pk)
     _erase_answer(story)
-    if not story.is_withdrawn:
+    if not story.is_gone:
         _erase_story(story)
     return story
 
@@ -143,6 +162,89 @@ def delete(story):
     search.forget_deleted_text()
 
 
+@transaction.atomic
+def submit(link, *, text, language, valence="", author_name="", people=(), teams=()):
+    """A story told through a story link, in `language` (the teller's browser's): it waits for
+    moderation, and its teller gets a private link of its own (`author_token`) to see and
+    withdraw it. `author_name` is empty for an anonymous teller, and then no name is stored."""
+    story = Story.objects.create(
+        text=text,
+        language=language,
+        prompt=link.campaign,
+        valence=valence,
+        author_name=author_name,
+        source=Source.LINK,
+        submission_link=link,
+        status=Story.Status.PENDING,
+        author_token=secrets.token_urlsafe(24),
+    )
+    set_credits(story, people=people, teams=teams)
+    return story
+
+
+@transaction.atomic
+def publish(story, *, by):
+    """Staff let a story waiting for moderation into the archive: (the story, True), or
+    (the story as it is, False) when it no longer waits (two curators deciding at the same
+    instant: the first decision stands, the second is told)."""
+    _refuse_unless_staff(by)
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if not story.is_pending:
+        return story, False
+    story.status = Story.Status.VISIBLE
+    story.published_at = timezone.now()
+    story.save(update_fields=["status", "published_at"])
+    return story, True
+
+
+@transaction.atomic
+def reject(story, *, by):
+    """Staff turn down a story waiting for moderation: its words are erased, as on withdrawal.
+    (the story, whether this call rejected it), as `publish`."""
+    _refuse_unless_staff(by)
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    if not story.is_pending:
+        return story, False
+    _erase_story(story, status=Story.Status.REJECTED)
+    return story, True
+
+
+def _refuse_unless_staff(user):
+    if not user.is_staff:
+        raise PermissionDenied(gettext("Only the archive's curators moderate story links."))
+
+
+def recorded_story(by, source, *, text, created_at=None, tags=(), people=(), teams=(), **fields):
+    """A story told elsewhere and recorded by `by` (by hand or in an import): published at
+    once. `fields` hold its language. Call it inside a transaction."""
+    story = Story(text=text, source=source, added_by=by, status=Story.Status.VISIBLE, **fields)
+    if created_at is not None:
+        story.created_at = created_at
+    story.save()
+    if tags:
+        story.tags.set(tags)
+    set_credits(story, people=people, teams=teams)
+    return story
+
+
+@transaction.atomic
+def add_by_hand(by, *, language, **fields):
+    """A story heard in an interview or a call, in `language`, recorded by someone who states
+    how its teller agreed (`consent_note`). Published at once; they may hide it again, staff
+    moderate it."""
+    return recorded_story(by, Source.HAND, language=language, **fields)
+
+
+@transaction.atomic
+def import_stories(by, rows, *, language):
+    """Stories from a file, every row already checked (`stories.imports`): all or nothing.
+    A row without a language of its own is in `language` (the importer's pages')."""
+    return [
+        recorded_story(by, Source.IMPORT, **{**row, "language": row.get("language") or language})
+        for row in rows
+    ]
+
+
 def answer_deleted(sender, instance, **kwargs):
     """An answer deleted with its session, participant or facilitator: its row goes, and with
     it every trace on disk. A story made from it keeps its words (the author consented, and
@@ -150,14 +252,16 @@ def answer_deleted(sender, instance, **kwargs):
     _checkpoint_after_commit()
 
 
-def _erase_story(story):
+def _erase_story(story, status=Story.Status.WITHDRAWN):
     story.text = ""
     story.share_with = ""
     story.author_name = ""
-    story.status = Story.Status.WITHDRAWN
+    story.consent_note = ""
+    story.status = status
     story.is_featured = False
     story.save()
     story.tags.clear()
+    story.credits.clear()  # who made it happen is part of the memory its author took back
     _checkpoint_after_commit()
     search.forget_deleted_text()
 

@@ -1,9 +1,11 @@
 """Fixtures for the roles every test talks about, and the clock the whole run uses."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from tests import clock
 from tests.factories import UserFactory
@@ -67,6 +69,16 @@ def fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a view that chose another for its request
+    (a German facilitator's page) leaves it active in the thread, as Django does between
+    requests, and a test after it that formats a date outside any request would read German."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def phone():
     """Join a session from a fresh phone: phone(session, "Ana") -> a logged-out Client."""
@@ -97,3 +109,23 @@ def app_server(transactional_db):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on this machine, with Django's SMTP backend pointed at it, and
+    PUBLIC_URL set as a server that mails links has it: `smtp_server.received` holds what came
+    in, parsed (tests/mail.py); `smtp_server.mailbox` says what to refuse."""
+    from tests.mail import SMTPServer
+
+    server = SMTPServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.PUBLIC_URL = "https://cx.example.com"
+    yield server
+    server.stop()

@@ -4,6 +4,7 @@ import factory
 
 from accounts.models import User
 from decks.models import Card, Deck
+from stories.credits import set_credits
 from stories.models import Story, Valence
 
 PASSWORD = "a-long-test-passphrase"
@@ -61,3 +62,10 @@ class StoryFactory(factory.django.DjangoModelFactory):
     def tags(story, create, names, **kwargs):
         if create and names:
             story.tags.add(*names)
+
+
+def credited_story(people=(), teams=(), **fields):
+    """A story crediting these people and teams (typed names, as `set_credits` takes them)."""
+    story = StoryFactory(**fields)
+    set_credits(story, people=people, teams=teams)
+    return story

@@ -28,7 +28,8 @@ from sessions import screens
 from sessions.broadcast import PHONE, render_parts
 from sessions.models import Answer, LiveSession
 from sessions.screens import phone_context
-from stories.models import Digest, Story
+from stories.credits import set_credits
+from stories.models import Delivery, Digest, DigestSchedule, Story, SubmissionLink, Subscription
 from tests.factories import CardFactory, DeckFactory, StoryFactory, UserFactory
 from tests.live_sessions.conftest import start_session
 
@@ -45,6 +46,7 @@ def row(method, expected, **kwargs):
 
 EVERYONE_200 = "200 200 200 200 200 200"
 SIGNED_IN_200 = "login login login 200 200 200"
+STAFF_ONLY = "login login login login login 200"
 
 ACCESS = {
     "home": row("get", "200 200 200 302 302 302"),  # signed in: straight to My decks
@@ -59,6 +61,7 @@ ACCESS = {
     "password_reset_complete": row("get", EVERYONE_200),
     "password_change": row("get", SIGNED_IN_200),
     "password_change_done": row("get", SIGNED_IN_200),
+    "language_setting": row("get", SIGNED_IN_200),
     # Decks: the owner's private deck; staff curate every deck but change only their own.
     "decks:deck-list": row("get", SIGNED_IN_200),
     "decks:library": row("get", SIGNED_IN_200),
@@ -116,6 +119,9 @@ ACCESS = {
     "live_sessions:redraw": row("post", "403 302 403 403 403 403"),
     "live_sessions:own-draw": row("get", "403 200 403 403 403 403"),
     "live_sessions:pass": row("post", "403 302 403 403 403 403"),
+    # The phone's language switch: the participant's own (302 back to the phone; nothing sent
+    # here, so it says to choose a language).
+    "live_sessions:language": row("post", "403 302 403 403 403 403"),
     "live_sessions:participant-turn": row("post", "403 403 403 404 302 404"),
     "live_sessions:passes": row("post", "403 403 403 404 302 404"),
     # Reactions: only a participant of this session, as themselves (400: no reaction sent).
@@ -124,12 +130,18 @@ ACCESS = {
     # for its session's facilitator and staff; a participant's own page opens by its secret
     # link alone (whoever holds the link is the participant, as on the phone).
     "stories:archive": row("get", SIGNED_IN_200),
+    "stories:archive-counts": row("get", SIGNED_IN_200),
     "stories:archive-export": row("get", SIGNED_IN_200),
     "stories:insights": row("get", SIGNED_IN_200),
     "stories:story-detail": row("get", SIGNED_IN_200),
     "stories:story-hide": row("post", "login login login 403 302 302"),
     "stories:story-feature": row("post", "login login login 403 403 302"),
     "stories:story-curate": row("post", "login login login 403 403 302"),
+    # Who made it happen: named beside published stories, for everyone signed in.
+    "stories:credit-list": row("get", SIGNED_IN_200),
+    "stories:credit-detail": row(
+        "get", SIGNED_IN_200, kwargs={"kind": "team", "slug": "night-shift"}
+    ),
     "stories:digest-list": row("get", SIGNED_IN_200),
     "stories:digest-create": row("get", SIGNED_IN_200),
     "stories:digest-detail": row("get", SIGNED_IN_200),
@@ -137,13 +149,37 @@ ACCESS = {
     "stories:digest-delete": row("post", "login login login 403 302 302"),
     "stories:digest-newsletter": row("get", SIGNED_IN_200),
     "stories:digest-download": row("get", SIGNED_IN_200),
+    # Stories told elsewhere: story links and their moderation are for staff; anyone signed in
+    # adds a story by hand; a story link's form is for anyone who has its address.
+    "stories:link-list": row("get", STAFF_ONLY),
+    "stories:link-create": row("get", STAFF_ONLY),
+    "stories:link-edit": row("get", STAFF_ONLY),
+    "stories:link-open": row("post", "login login login login login 302"),
+    "stories:moderation": row("get", STAFF_ONLY),
+    "stories:story-decide": row("post", "login login login login login 302"),
+    "stories:story-add": row("get", SIGNED_IN_200),
+    "stories:story-import": row("get", STAFF_ONLY),
+    "tell": row("get", EVERYONE_200),
     "stories:mine": row("get", EVERYONE_200),
     "stories:withdraw": row("post", "400 400 400 400 400 400"),  # 400: not confirmed
+    # The digest by mail: everyone signed in subscribes their own address; schedules,
+    # subscribers, invitations and approval are staff's; a subscription's confirm and
+    # unsubscribe pages open by the token in its mails alone (400: an invitation without an
+    # address; 302: approving the world's digest, which is no draft, says so on its page).
+    "stories:subscription": row("get", SIGNED_IN_200),
+    "stories:schedule-list": row("get", STAFF_ONLY),
+    "stories:schedule-create": row("get", STAFF_ONLY),
+    "stories:schedule-edit": row("get", STAFF_ONLY),
+    "stories:subscriber-list": row("get", STAFF_ONLY),
+    "stories:subscriber-invite": row("post", "login login login login login 400"),
+    "stories:subscriber-resend": row("post", "login login login login login 302"),
+    "stories:digest-approve": row("post", "login login login login login 302"),
+    "stories:subscription-confirm": row("get", EVERYONE_200),
+    "stories:unsubscribe": row("get", EVERYONE_200),
 }
 
 # Django's admin, by the kind of page. Only staff get in; a staff member sees the models they
 # were given permissions for (none here: 403), a superuser sees everything (`superuser`).
-STAFF_ONLY = "login login login login login 200"
 NO_PERMISSION = "login login login login login 403"
 ADMIN = {
     "index": row("get", STAFF_ONLY, superuser=200),
@@ -170,9 +206,12 @@ SECRETS = {
     "unrevealed card": "Zq what is under the last block?",
     "private answer": "Zq only for the facilitator",
     "hidden story": "Zq a story staff hid",
+    "hidden story's credit": "Zq Hidden Hal",
     "presenter notes": "Zq notes for the facilitator alone",
 }
 MAY_SEE = {"unrevealed card": "OS", "private answer": "O", "hidden story": "OS", "token": "P"}
+# Named beside published stories only; staff see it in the hidden story's curation form.
+MAY_SEE["hidden story's credit"] = "S"
 # The notes are the deck's: its owner's console and pages, and staff who curate the deck.
 MAY_SEE["presenter notes"] = "OS"
 
@@ -268,8 +307,14 @@ def make_world(phone):
     session.pass_turn()  # Ana's turn to pick the next block
     other_session = start_session(facilitator)
     digest = Digest.objects.create(title="Friday", created_by=owner)
+    link = SubmissionLink.objects.create(campaign="Customer week", created_by=staff)
     digest.stories.add(answer.story)
     answer.story.tags.add("bakery")
+    set_credits(answer.story, people=["Ana Ruiz"], teams=["Night shift"])
+    set_credits(hidden, people=[SECRETS["hidden story's credit"]])
+    schedule = DigestSchedule.objects.create(created_by=staff)
+    subscription = Subscription.objects.create(email="reader@example.com", invited_by=staff)
+    Delivery.objects.create(digest=digest, subscription=subscription)
     Group.objects.create(name="Curators")
     deck.status = deck.Status.SUBMITTED
     deck.save()
@@ -285,6 +330,7 @@ def make_world(phone):
         session=session, answer=answer, story=answer.story, digest=digest, deck=deck,
         card=deck.cards.first(), face_down=session.face_down_cards().first(),
         participant=answer.participant, browsers=browsers, staff=staff, hidden=hidden,
+        link=link, schedule=schedule, subscription=subscription,
     )  # fmt: skip
 
 
@@ -305,15 +351,27 @@ def url_for(name, arguments, world):
         "participant_id": world.participant.pk,
         "user_id": world.staff.pk,
         "story_id": world.story.pk,
-        "token": world.participant.token,
+        "token": world.link.token
+        if name == "tell"
+        else world.subscription.token
+        if name in ("stories:subscription-confirm", "stories:unsubscribe")
+        else world.participant.token,
         "file_format": "md" if name == "stories:digest-download" else "csv",
         "command": "end",
         "action": "hide",
-        "decision": "approve",
+        "decision": "publish" if name == "stories:story-decide" else "approve",
         "direction": "down",
         "pk": {
             "live_sessions": world.session.pk,
-            "stories": world.digest.pk if "digest" in name else world.story.pk,
+            "stories": world.digest.pk
+            if "digest" in name
+            else world.schedule.pk
+            if "schedule" in name
+            else world.subscription.pk
+            if "subscriber" in name
+            else world.link.pk
+            if "link" in name
+            else world.story.pk,
         }.get(namespace),
         **getattr(ACCESS.get(name), "kwargs", {}),
     }
@@ -394,6 +452,7 @@ def test_no_page_or_export_shows_a_role_what_it_may_not_see(world):
     urls += [  # where hidden stories are shown to those who may see them
         reverse("stories:story-detail", args=[world.hidden.pk]),
         reverse("stories:archive") + "?hidden=on",
+        reverse("stories:archive-counts") + "?hidden=on",
         reverse("stories:archive-export", args=["json"]) + "?hidden=on",
     ]
     seen = set()

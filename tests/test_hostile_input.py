@@ -322,7 +322,7 @@ ROUTE_ARGUMENTS = {
     "file_format": ["csv", "md", "json", "eml"],
     "command": list(COMMANDS),
     "action": list(MODERATION),
-    "decision": ["approve"],
+    "decision": ["approve", "publish", "reject"],
     "direction": ["up"],
 }
 

@@ -6,6 +6,87 @@ document.addEventListener("htmx:afterSettle", (event) => {
   if (target) target.focus();
 });
 
+// A swap that replaces the focused element (a button's own response, or the same fragment
+// pushed over the socket: htmx keeps focus only on an element with an id, and only in its own
+// responses) gives the focus to its counterpart in the new content: the element with the same
+// id, else the same button of the same form, else the same link; failing those (a button now
+// disabled or gone), to the first heading of the nearest part of the page still there. Without
+// this a keyboard user is thrown back to the top of the page by every live update.
+(() => {
+  // What lost the focus, until a later swap gives it back. A button's own response and a
+  // pushed update can cross (one swapped, the other before the first has settled): the second
+  // must not forget the first's loss, so it is kept until focus is somewhere again, for a while.
+  let lost = null;
+  const KEEP_MS = 3000;
+  const visible = (element) => element && !element.disabled && element.checkVisibility?.() !== false &&
+    !element.closest(".visually-hidden, [hidden]");
+  const describe = (active) => {
+    const form = active.form;
+    return {
+      since: Date.now(),
+      element: active,
+      id: active.id,
+      button: form && active.matches("button") ?
+        `form[action="${CSS.escape(form.getAttribute("action") || "")}"] button` +
+        (active.name ? `[name="${CSS.escape(active.name)}"][value="${CSS.escape(active.value)}"]` : "") : null,
+      link: active.matches("a[href]") ? `a[href="${CSS.escape(active.getAttribute("href"))}"]` : null,
+      places: [...function* () { for (let up = active.parentElement; up; up = up.parentElement) if (up.id) yield up.id; }()],
+    };
+  };
+  const remember = () => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return;  // already lost: keep what was
+    lost = describe(active);
+  };
+  // The last element that had the focus: should a swap take it away unnoticed (two swaps
+  // crossing), the next swap still finds where it was.
+  let lastSeen = null;
+  document.addEventListener("focusin", (event) => {
+    if (event.target !== document.body) lastSeen = describe(event.target);
+  });
+  // Focus given by a script after the page lost it may not count as keyboard focus to the
+  // browser (:focus-visible); it is shown all the same, until it moves on.
+  const give = (element) => {
+    element.classList.add("focus-given");
+    element.addEventListener("blur", () => element.classList.remove("focus-given"), { once: true });
+    element.focus();
+  };
+  const restore = () => {
+    const active = document.activeElement;
+    const dropped = lastSeen && !document.contains(lastSeen.element) && (!active || active === document.body);
+    const was = lost || (dropped ? { ...lastSeen, since: Date.now() } : null);
+    if (!was || document.contains(was.element) || (active && active !== document.body) ||
+        Date.now() - was.since > KEEP_MS) {
+      lost = null;
+      return;
+    }
+    const found = (was.id && document.getElementById(was.id)) ||
+      (was.button && [...document.querySelectorAll(was.button)].find(visible)) ||
+      (was.link && [...document.querySelectorAll(was.link)].find(visible));
+    if (visible(found)) {
+      lost = null;
+      give(found);
+      return;
+    }
+    for (const id of was.places) {
+      const place = document.getElementById(id);
+      if (!place) continue;
+      const heading = [...place.querySelectorAll("h1, h2, h3")].find(visible);
+      const target = heading || [...place.querySelectorAll("button, a[href], input, textarea, select")].find(visible);
+      if (!target) continue;
+      if (target === heading && !heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      lost = null;
+      give(target);
+      return;
+    }
+    // Nothing to go to yet (the other swap has not settled): the next one tries again.
+  };
+  document.addEventListener("htmx:beforeSwap", remember);
+  document.addEventListener("htmx:wsBeforeMessage", remember);
+  document.addEventListener("htmx:afterSettle", restore);
+  document.addEventListener("htmx:wsAfterMessage", restore);
+})();
+
 // When a request fails (network down, server error), say so instead of doing nothing.
 (() => {
   const show = (visible) => {

@@ -24,6 +24,9 @@ document.addEventListener("keydown", (event) => {
   const button = shortcut && document.querySelector(`[data-shortcut="${shortcut}"]:not([disabled])`);
   if (button) {
     event.preventDefault();
+    // From nowhere in particular, the keyboard focus goes to the button pressed, so the next Tab
+    // starts from the controls and the focus follows that button through its redraw.
+    if (!document.activeElement || document.activeElement.matches("body, main")) button.focus();
     button.click();
   }
 });

@@ -72,6 +72,22 @@
     showAudience(form);
   };
 
+  // Changing the phone's language loads the page again in the new language: what was typed
+  // and not sent goes with it (kept in this tab only, for the same card).
+  const KEPT = `cxw-draft:${location.pathname}`;
+  document.addEventListener("submit", (event) => {
+    if (!event.target.matches?.(".phone-language")) return;
+    const area = document.getElementById("phone-answer");
+    const draft = draftOf(area);
+    if (draft && (draft.words.length || draft.choices.length)) {
+      sessionStorage.setItem(KEPT, JSON.stringify({ card: area.dataset.card, draft }));
+    }
+  });
+  const kept = JSON.parse(sessionStorage.getItem(KEPT) || "null");
+  sessionStorage.removeItem(KEPT);
+  const keptArea = document.getElementById("phone-answer");
+  if (kept && keptArea && keptArea.dataset.card === kept.card) restore(keptArea, kept.draft, true);
+
   // A new card's empty form, pushed over the socket, replaces the old one in the same swap
   // as the card; the same card's form again is left alone (it may hold typing, or "Saved").
   let pushedDraft = null;
@@ -284,5 +300,19 @@
     const values = { ...Object.fromEntries(new FormData(button.form)), [button.name]: button.value };
     htmx.ajax("POST", button.form.action, { source: document.body, values, swap: "none" })
       .finally(() => pending.delete(key));
+  });
+})();
+
+// The end of the session replaces the whole phone, live regions and all: what it marks
+// data-announce (the thanks, and which session ended) is said through #phone-announcer, which
+// stays on the page. The first state after a reconnect is said only if it is new.
+(() => {
+  let said = null;
+  document.addEventListener("htmx:wsAfterMessage", () => {
+    const text = [...document.querySelectorAll("#phone-state [data-announce]")]
+      .map((source) => source.textContent.replace(/\s+/g, " ").trim()).join(" ");
+    const region = document.getElementById("phone-announcer");
+    if (region && text && text !== said) region.textContent = text;
+    said = text;
   });
 })();

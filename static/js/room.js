@@ -99,14 +99,31 @@
     setText(more, fill(more.dataset.moreText, { count: rest }));
   }
 
-  let announced = "";
+  // Each part marked data-announce (by its value, else its id) is said when its text changes:
+  // a new card, a new turn or a new count, not the parts that stayed the same.
+  const announced = new Map();
+  // A part's lines (the card's kind, then its question) each end with a stop, so a screen
+  // reader pauses between them instead of running "Question What made you smile?" together.
+  function spoken(source) {
+    const lines = [...source.querySelectorAll("p, h1, h2, h3, li")];
+    return (lines.length ? lines : [source])
+      .map((line) => line.textContent.replace(/\s+/g, " ").trim())
+      .filter(Boolean)
+      .map((line) => (/[.!?:…]$/.test(line) ? line : `${line}.`))
+      .join(" ");
+  }
   function announce() {
-    const source = root.querySelector("[data-announce]");
-    const text = source ? source.textContent.trim() : "";
-    if (text && text !== announced) {
-      document.getElementById("room-announcer").textContent = text;
-      announced = text;
-    }
+    const news = [];
+    const present = new Set();
+    root.querySelectorAll("[data-announce]").forEach((source) => {
+      const key = source.dataset.announce || source.id;
+      const text = spoken(source);
+      present.add(key);
+      if (text && announced.get(key) !== text) news.push(text);
+      announced.set(key, text);
+    });
+    [...announced.keys()].filter((key) => !present.has(key)).forEach((key) => announced.delete(key));
+    if (news.length) document.getElementById("room-announcer").textContent = news.join(" ");
   }
 
   // How many live updates have come, and which the last layout followed (tests wait on these).

@@ -103,18 +103,20 @@
   };
   document.addEventListener("DOMContentLoaded", remember);
 
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const answer = event.detail.target;
+  const keep = (answer) => {
     if (answer?.id !== "phone-answer") return;
     const field = answer.querySelector("textarea[name=text]");
     if (field && field.value.trim() && field.value !== field.defaultValue) {
       kept = { card: answer.dataset.formOf ?? cardOf(answer), text: field.value };
     }
-  });
+  };
+  document.addEventListener("htmx:beforeSwap", (event) => keep(event.detail.target));
+  // The lock may also come over the socket, in the whole state a (re)connecting phone gets.
+  document.addEventListener("htmx:wsBeforeMessage", () => keep(document.getElementById("phone-answer")));
 
   // After any swap (idempotent): put the kept text back into a form of the same card, or
   // beside the message when the form is gone.
-  document.addEventListener("htmx:afterSwap", () => {
+  const putBack = () => {
     remember();
     const answer = document.getElementById("phone-answer");
     if (!kept || !answer || cardOf(answer) !== kept.card) return;
@@ -131,7 +133,9 @@
     const copy = template.content.cloneNode(true);
     copy.querySelector("textarea").value = kept.text;
     answer.append(copy);
-  });
+  };
+  document.addEventListener("htmx:afterSwap", putBack);
+  document.addEventListener("htmx:wsAfterMessage", putBack);
 })();
 
 // Keyboard focus on the console's timer controls survives their redraw: the button's own

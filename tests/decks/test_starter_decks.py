@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -70,3 +71,39 @@ def test_the_level_up_deck_deals_the_three_customer_needs_as_levels_with_notes(f
     dealt = {session.reveal_next().level for _card in range(3)}
     assert dealt == {"Help me get my jobs done"}
     assert session.reveal_next() is None  # the next level waits to be opened
+
+
+STARTER_LANGUAGES = ["en", "nl", "fr", "de", "es"]
+
+
+def test_every_language_has_its_five_starter_decks_in_the_library(facilitator_client):
+    call_command("load_starter_decks")
+    starters = Deck.objects.filter(status=Deck.Status.APPROVED)
+    by_language = {code: starters.filter(language=code) for code in STARTER_LANGUAGES}
+    assert {code: decks.count() for code, decks in by_language.items()} == dict.fromkeys(
+        STARTER_LANGUAGES, 5
+    )
+    for decks in by_language.values():  # the same shape in each: memory cards, three levels
+        assert decks.filter(cards__kind="memory").exists()
+        levels = {card.level for deck in decks for card in deck.cards.all() if card.level}
+        assert len(levels) == 3
+    library = reverse("decks:library")
+    dutch = facilitator_client.get(library, {"language": "nl"}).content.decode()
+    for deck in by_language["nl"]:
+        assert deck.title in dutch
+    assert "Customer memories" not in dutch
+
+
+def test_the_library_shows_the_readers_language_first(facilitator):
+    call_command("load_starter_decks")
+    facilitator.language = "de"
+    facilitator.save()
+    client = Client()
+    client.force_login(facilitator)
+    page = client.get(reverse("decks:library")).content.decode()
+    german = [deck.title for deck in Deck.objects.filter(language="de")]
+    last_german = max(page.index(title) for title in german)
+    english = min(
+        page.index(d.title.replace("'", "&#x27;")) for d in Deck.objects.filter(language="en")
+    )
+    assert last_german < english

@@ -1,6 +1,7 @@
 """Real Chromium (Debian's, not Playwright's download) against a live server."""
 
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import SyncToAsync
+from axe_playwright_python.sync_playwright import Axe
 from channels.testing.live import make_application
 from daphne.testing import DaphneProcess
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +19,11 @@ from django.core.signals import request_started
 from django.db import connections
 from django.test import override_settings
 from playwright.sync_api import expect, sync_playwright
+
+# How long an expectation waits for the page to come round, as long as an action may take
+# (`set_default_timeout` below): two test processes, each with its server and its Chromium,
+# share two CPUs, and a busy moment is not a failure.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -91,23 +98,44 @@ def stop_server(process):
     process.join(timeout=10)
 
 
+def mail_of_the_server(port):
+    """Settings that send the server process's mail to the SMTP server on `port`: enabled only
+    while it forks, so the tests' own process keeps Django's test outbox."""
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_HOST_USER="",
+        EMAIL_HOST_PASSWORD="",
+        EMAIL_USE_TLS=False,
+        EMAIL_USE_SSL=False,
+    )
+
+
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    from tests.mail import SMTPServer
+
     shared_cache = cache_shared_with_the_server(tmp_path_factory.mktemp("cache"))
     shared_cache.enable()
-    with django_db_blocker.unblock():  # the forked server inherits database access
-        process = start_server()
-    yield SimpleNamespace(url=process.url)
+    mail = SMTPServer()  # what the server process mails (a page's "send me a link") comes here
+    with django_db_blocker.unblock(), mail_of_the_server(mail.port):
+        process = start_server()  # the forked server inherits database access and mail settings
+    mail.start()
+    yield SimpleNamespace(url=process.url, mail=mail)
+    mail.stop()
     stop_server(process)
     shared_cache.disable()
 
 
 @pytest.fixture
 def live_app(asgi_server, django_db_reset_sequences):
-    """Each test starts with an empty database that the server process shares.
+    """Each test starts with an empty database that the server process shares, and an empty
+    mailbox for what the server mails (`live_app.mail.received`, tests/mail.py).
 
     Sequences restart too, so ids in a test do not depend on the tests before it.
     """
+    asgi_server.mail.received.clear()
     return asgi_server
 
 
@@ -154,8 +182,11 @@ def new_page(browser, live_app):
         if "Content Security Policy" in message.text:
             refused.append(f"{message.page.url if message.page else ''}: {message.text}")
 
-    def open_page(viewport=DESKTOP, base_url=None):
-        context = browser.new_context(viewport=viewport, base_url=base_url or live_app.url)
+    def open_page(viewport=DESKTOP, base_url=None, **options):
+        """`options`: more of the context's settings, e.g. locale="de-DE" (Accept-Language)."""
+        context = browser.new_context(
+            viewport=viewport, base_url=base_url or live_app.url, **options
+        )
         context.set_default_timeout(10_000)
         context.on("console", note_refusal)
         contexts.append(context)
@@ -172,16 +203,60 @@ def page(new_page):
     return new_page()
 
 
+AXE = Axe()  # axe-core, shipped inside the package: a scan needs no network
+
+
+def settle(page):
+    # allSettled: an animation cancelled meanwhile (its element swapped out) is over too.
+    page.evaluate("Promise.allSettled(document.getAnimations().map((a) => a.finished))")
+
+
+def accessibility_problems(page):
+    """What axe-core finds wrong on the page as it is now, one readable line a failing element.
+
+    Every rule axe-core runs by default counts, whatever its impact, best practices included
+    (one level-one heading, one main landmark, all content in landmarks), and so does colour
+    contrast: a screen reader user or someone at the back of the room meets any of them.
+    """
+    settle(page)  # contrast is measured on what is painted, not halfway through a fade
+    violations = AXE.run(page).response["violations"]
+    return [
+        f"{violation['id']} ({violation['impact']}): {', '.join(map(str, node['target']))}"
+        f" - {violation['help']}"
+        for violation in violations
+        for node in violation["nodes"]
+    ]
+
+
+def assert_accessible(page):
+    """Fail with axe-core's findings on this page's current state (any impact level)."""
+    problems = accessibility_problems(page)
+    assert not problems, f"axe-core on {page.url}:\n" + "\n".join(problems)
+
+
 def screenshot(page, name):
-    """Keep a picture of what the browser showed, for people to look at (not for asserting)."""
+    """Keep a picture of what the browser showed, for people to look at (not for asserting),
+    and check that state with axe-core: every screen a test shows is a screen it scans."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.evaluate("Promise.all(document.getAnimations().map((a) => a.finished))")
+    settle(page)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+    assert_accessible(page)
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing():
     """The server process keeps Django's real password hashers, so the tests do too."""
+
+
+def log_in(page, user):
+    """Log `user` in on `page`, as people do, and wait for their first page (My decks)."""
+    from tests.factories import PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/decks/$"))
 
 
 def join(new_page, code, name):

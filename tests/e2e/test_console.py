@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions.models import LiveSession
-from tests.e2e.conftest import join, screenshot
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.conftest import join, log_in, screenshot
+from tests.factories import UserFactory
 from tests.live_sessions.conftest import PROMPTS, start_session
 
 pytestmark = pytest.mark.e2e
@@ -14,14 +14,6 @@ pytestmark = pytest.mark.e2e
 LAPTOP = {"width": 1366, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
 NARROW = {"width": 390, "height": 844}
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="My decks")).to_be_visible()
 
 
 def open_console(new_page, session, viewport=LAPTOP):

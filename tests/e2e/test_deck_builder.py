@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from decks.models import Deck
-from tests.e2e.conftest import PHONE, screenshot
-from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
+from tests.e2e.conftest import PHONE, log_in, screenshot
+from tests.factories import CardFactory, DeckFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -16,14 +16,6 @@ PROMPTS = [
     "At what point is our business intersecting with others?",
     "What would make a customer feel valued today?",
 ]
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My decks")).to_be_visible()
 
 
 def drag_above(page, source, target):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from decks.models import Deck
 from sessions.models import LiveSession
 from stories.models import Digest, Story
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.conftest import PHONE, log_in, screenshot
 from tests.factories import PASSWORD, CardFactory, DeckFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -40,14 +40,6 @@ def shows_as_text(page, *fields):
     for field in fields:
         assert text(field) in content, (page.url, field)
     assert page.locator(INJECTED).count() == 0, page.url
-
-
-def log_in(page, user):
-    page.goto(reverse("login"))
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My decks")).to_be_visible()
 
 
 def test_typed_script_is_shown_as_text_everywhere_and_never_runs(new_page, live_app):

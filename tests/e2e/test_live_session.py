@@ -114,9 +114,9 @@ def test_a_whole_session_from_join_code_to_summary(facilitator_page, new_page):
     expect(console.get_by_role("heading", name="Monday kick-off")).to_be_visible()
     expect(console).to_have_url(re.compile(rf"/live/{session.pk}/summary/$"))
     for phone in phones:
-        expect(phone.get_by_text("Thank you for taking part!")).to_be_visible()
+        expect(phone.get_by_role("heading", name="Thank you for taking part!")).to_be_visible()
     expect(ana.get_by_role("link", name="My shared stories")).to_be_visible()
-    expect(room.get_by_text("Thank you, everyone!")).to_be_visible()
+    expect(room.get_by_role("heading", name="Thank you, everyone!")).to_be_visible()
 
     summary = console.locator("main")
     for text in Answer.objects.values_list("text", flat=True):

@@ -15,8 +15,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, screenshot
-from tests.factories import PASSWORD, DeckFactory, UserFactory
+from tests.e2e.conftest import ARTIFACTS, log_in, screenshot
+from tests.factories import DeckFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -73,14 +73,6 @@ def words_on(pdf, page_number):
         (word, float(x))
         for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', layout)
     ]
-
-
-def log_in(page, user):
-    page.goto(reverse("login"))
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My decks")).to_be_visible()
 
 
 def cards_that_overflow(page):

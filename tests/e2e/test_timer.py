@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from sessions.models import Answer
 from tests.e2e.conftest import join, screenshot
-from tests.factories import PASSWORD, UserFactory
+from tests.e2e.conftest import log_in as logged_in
+from tests.factories import UserFactory
 from tests.live_sessions.conftest import start_session
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +26,7 @@ FIVE_MINUTES_FAST = """
 
 def log_in(new_page, user):
     page = new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("link", name="My decks")).to_be_visible()
+    logged_in(page, user)
     return page
 
 

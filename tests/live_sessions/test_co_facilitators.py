@@ -2,12 +2,16 @@
 them (console, commands, moderation, timer, people, room screen, summary), and nothing else;
 removed, they lose it at once: the next request is refused and their open sockets close."""
 
+import html
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.urls import reverse
+from django.utils import translation
 
 from cxworkshop.asgi import application
+from sessions import access
 from sessions.models import Answer
 from tests.conftest import logged_in
 from tests.factories import UserFactory
@@ -322,3 +326,27 @@ def test_only_the_facilitator_sees_the_room_screens_private_link(
         live_session.room_key
         in facilitator_client.get(live_session.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_removed_co_facilitator_is_told_in_their_consoles_language(facilitator, colleague):
+    facilitator.language = "de"  # the one who removes reads German
+    await sync_to_async(facilitator.save)()
+    session, owner, chris = await session_with_co_facilitator(facilitator, colleague)
+    headers = [*socket_headers(chris), (b"accept-language", b"fr-FR,fr;q=0.9")]
+    console = WebsocketCommunicator(application, f"/ws/live/{session.pk}/host/", headers=headers)
+    connected, _ = await console.connect()
+    assert connected
+    await console.receive_from()
+
+    await sync_to_async(owner.post)(remove_url(session, colleague))
+
+    goodbye = await console.receive_from()
+    with translation.override("fr"):
+        french = str(access.CO_FACILITATOR_REMOVED % {"facilitator": facilitator})
+    with translation.override("de"):
+        german = str(access.CO_FACILITATOR_REMOVED % {"facilitator": facilitator})
+    assert html.escape(french) in goodbye
+    assert html.escape(german) not in goodbye
+    assert await console.receive_output() == {"type": "websocket.close", "code": 4403}

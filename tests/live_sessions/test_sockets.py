@@ -204,7 +204,7 @@ async def test_answers_that_arrive_while_the_console_renders_follow_in_one_more_
         if len(renders) == 1:  # the first render is slow: the others arrive meanwhile
             in_render.set()
             release.wait(10)
-        broadcast.send(live_session.group("host"), html)
+        broadcast.send(live_session.group("host", "en"), html)
 
     batched = broadcast.Coalesced(render)
     await sync_to_async(answer)("Ana")

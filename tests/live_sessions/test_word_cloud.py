@@ -1,16 +1,17 @@
-"""The room's word cloud: the words of the answers the room may see, without the stop words of
-the deck's language, drawn on the server as SVG with every word escaped and none overlapping;
+"""The room's word cloud: the words of the answers the room may see, each without the stop words
+of its writer's language, drawn on the server as SVG with every word escaped and none overlapping;
 and the facilitator's switch between it and the answer wall."""
 
 import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from cxworkshop.stopwords import stop_words
 from sessions import wordcloud
-from sessions.models import Answer, SessionCard
+from sessions.models import Answer, Participant, SessionCard
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -121,14 +122,36 @@ def test_a_cloud_with_no_words_yet_says_so(cloud_up, facilitator_client):
     assert '<svg class="word-cloud"' not in page
 
 
-def test_a_session_whose_deck_was_deleted_uses_english_stop_words(
-    phone, cloud_up, facilitator_client
-):
-    cloud_up.deck.delete()
-    answer(phone, cloud_up, "Ana", "The coffee and the cake")
-    page = room_page(facilitator_client, cloud_up)
-    svg = cloud_svg(page)
-    assert sorted(words_drawn(svg)) == ["cake", "coffee"]
+def phone_in(language, session, name):
+    """A phone whose browser reads `language`: its person's language when they join."""
+    browser = Client(HTTP_ACCEPT_LANGUAGE=language)
+    joined = browser.post(
+        reverse("live_sessions:join", args=[session.join_code]), {"display_name": name}
+    )
+    assert joined.status_code == 302
+    return browser
+
+
+def test_each_answer_loses_the_stop_words_of_its_writers_language(cloud_up, facilitator_client):
+    cloud_up.deck.delete()  # the deck's language plays no part
+    said = {
+        ("en", "Ana"): "The coffee and the cake, I will die for them",
+        ("nl", "Bram"): "De koffie en het gebak, die waren lekker",
+        ("de", "Clara"): "Der Kaffee und die Torte, ich will mehr",
+    }
+    for (language, name), text in said.items():
+        phone_in(language, cloud_up, name).post(
+            reverse("live_sessions:answer", args=[cloud_up.join_code]), {"text": text}
+        )
+    assert set(Participant.objects.values_list("language", flat=True)) == {"en", "nl", "de"}
+    drawn = set(words_drawn(cloud_svg(room_page(facilitator_client, cloud_up))))
+    # Each answer's own little words are gone: "the", "and", "will"; "de", "het", "die";
+    # "der", "und", "die", "ich", "will".
+    assert drawn == {
+        "coffee", "cake", "die",  # an English "die" is a word that matters
+        "koffie", "gebak", "lekker",
+        "kaffee", "torte", "mehr",
+    }  # fmt: skip
 
 
 def test_the_facilitator_switches_the_current_cards_wall(live_session, facilitator_client):

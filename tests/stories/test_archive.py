@@ -1,4 +1,6 @@
-"""Browsing the archive: who sees what, filters that combine, counts, pages, htmx."""
+"""Browsing the archive: who sees what, filters that combine, pages, htmx.
+
+The counts beside the filters have their own route: tests/stories/test_archive_counts.py."""
 
 import datetime
 
@@ -14,6 +16,7 @@ from tests.live_sessions.conftest import start_session
 pytestmark = pytest.mark.django_db
 
 ARCHIVE = reverse("stories:archive")
+COUNTS = reverse("stories:archive-counts")
 
 
 def listed(client, **params):
@@ -66,18 +69,20 @@ def test_filters_combine(facilitator_client, facilitator):
     assert listed(facilitator_client, **filters) == [wanted.pk]
 
 
-def test_each_filter_value_shows_how_many_stories_it_would_give(facilitator_client):
-    StoryFactory.create_batch(3, valence="valued", tags=["loyalty"])
-    StoryFactory(valence="frustrated", tags=["waiting"])
-    response = facilitator_client.get(ARCHIVE, {"valence": "valued"})
-    facets = response.context["facets"]
-    counts = {option.value: option.count for option in facets["valence"].options}
-    # The feeling counts ignore the feeling filter itself, so other choices stay visible.
-    assert counts == {"valued": 3, "frustrated": 1, "mixed": 0}
-    tags = {option.value: option.count for option in facets["tag"].options}
-    assert tags == {"loyalty": 3}
+def test_the_archive_page_shows_the_stories_and_loads_the_counts_after(facilitator_client):
+    StoryFactory(valence="valued", text="The tailor fixed my coat.")
+    response = facilitator_client.get(ARCHIVE, {"valence": "valued", "q": "tailor"})
     page = response.content.decode()
-    assert 'id="valence-frustrated"' in page
+    assert "<mark>tailor</mark>" in page
+    # The filter panel is there, with the feeling chosen, but no count yet.
+    assert response.context["facets"]["total"] is None
+    assert 'class="count"' not in page
+    # htmx asks for the counts of the same filters once the stories are on screen; without
+    # JavaScript, a link gives the page with them.
+    counts = f"{COUNTS}?valence=valued&amp;q=tailor"
+    assert f'hx-get="{counts}"' in page
+    assert f'href="{counts}"' in page
+    assert 'id="valence-valued" checked' in page
 
 
 def test_a_bad_filter_value_is_explained_and_ignored(facilitator_client):
@@ -100,14 +105,55 @@ def test_results_come_in_pages_that_keep_the_filters(facilitator_client):
     assert len(second) == 5
 
 
-def test_htmx_gets_the_results_and_fresh_counts_without_the_search_box(facilitator_client):
+def test_the_pager_goes_next_and_back_without_counting_every_story(
+    facilitator_client, django_assert_max_num_queries
+):
+    stories = [StoryFactory(created_at=days_ago(number)) for number in range(1, 46)]
+    newest_first = [story.pk for story in stories]
+    with django_assert_max_num_queries(8):
+        first = facilitator_client.get(ARCHIVE)
+    page = first.content.decode()
+    assert "Page 1" in page
+    assert "Page 1 of" not in page
+    assert "Previous" not in page
+    assert "page=2" in page
+    assert listed(facilitator_client, page=2) == newest_first[20:40]
+    last = facilitator_client.get(ARCHIVE, {"page": 3})
+    assert [story.pk for story in last.context["page"].object_list] == newest_first[40:]
+    assert "page=2" in last.content.decode()
+    assert "page=4" not in last.content.decode()
+
+
+def test_a_page_past_the_end_says_so_and_leads_back(facilitator_client):
+    StoryFactory.create_batch(3, valence="valued")
+    response = facilitator_client.get(ARCHIVE, {"valence": "valued", "page": 7})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This page is past the last story." in page
+    assert 'href="?valence=valued">Back to the first page' in page
+
+
+@pytest.mark.parametrize("number", ["0", "-3", "two", "9" * 40, "1\x00", "1e5"])
+def test_a_page_number_that_is_no_page_number_gives_the_first_or_an_empty_page(
+    facilitator_client, number
+):
+    story = StoryFactory()
+    response = facilitator_client.get(ARCHIVE, {"page": number})
+    assert response.status_code == 200
+    assert [s.pk for s in response.context["page"].object_list] in ([story.pk], [])
+
+
+def test_htmx_gets_the_results_without_the_search_box_or_the_counts(facilitator_client):
     StoryFactory(text="The tailor fixed my coat.")
     response = facilitator_client.get(ARCHIVE, {"q": "tailor"}, headers={"HX-Request": "true"})
     page = response.content.decode()
     assert "<mark>tailor</mark>" in page
-    assert 'id="facets" aria-label="Filters" hx-swap-oob="true"' in page
     assert 'id="id_q"' not in page
     assert "<html" not in page
+    assert 'id="valence-valued"' not in page
+    # The stories first; then the panel's counts are asked for, for the same search.
+    assert f'hx-get="{COUNTS}?q=tailor"' in page
+    assert 'hx-target="#facets"' in page
 
 
 def test_the_story_page_shows_the_memory_and_where_it_came_from(facilitator_client, facilitator):

@@ -38,7 +38,7 @@ def test_the_archives_session_filter_names_the_day_the_session_ran(
     session = start_session(facilitator, title="Kick-off")
     LiveSession.objects.filter(pk=session.pk).update(created_at=SHARED)
     StoryFactory(session=session, created_at=SHARED)
-    page = facilitator_client.get(reverse("stories:archive")).content.decode()
+    page = facilitator_client.get(reverse("stories:archive-counts")).content.decode()
     assert (
         f"Kick-off ({formats.date_format(datetime.date(2028, 2, 29), 'SHORT_DATE_FORMAT')})" in page
     )

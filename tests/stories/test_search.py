@@ -1,8 +1,11 @@
 """Full-text search over the archive, on whichever database the tests run on."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from stories import search
 from stories.models import Story
@@ -112,3 +115,63 @@ def test_withdrawing_removes_the_text_from_the_database_and_the_index(share, cli
     assert not index_holds("giraff")
     assert search.is_searchable("giraffes")
     assert not search.matching(Story.objects.all(), "giraffes").exists()
+
+
+def exhaustive(query):
+    """Every published match, ranked: what a search showed before ranking was bounded."""
+    stories = search.matching(Story.objects.published(), query)
+    return list(search.ranked(stories, query).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def hotel_stories():
+    """45 stories about hotels that rank differently: the word in the memory (once or twice),
+    in who they would share it with, or only in the question; some on the same day."""
+    stories = []
+    for number in range(45):
+        fields = [
+            {"text": f"The hotel porter number {number} carried my bags."},
+            {"text": f"The hotel, the hotel! Room {number} was ready early."},
+            {"share_with": f"Every hotel manager, case {number}."},
+            {"prompt": "Tell us about a hotel.", "text": f"They upgraded room {number}."},
+        ][number % 4]
+        created_at = timezone.now() - datetime.timedelta(days=number // 3)
+        stories.append(StoryFactory(created_at=created_at, **fields))
+    StoryFactory(text="The hotel hid this one.", status=Story.Status.HIDDEN)
+    return stories
+
+
+def test_under_the_bound_the_pages_are_the_exhaustive_ranking(facilitator_client, hotel_stories):
+    assert len(hotel_stories) <= search.RANKED
+    best_first = exhaustive("hotel")
+    assert len(best_first) == 45
+    pages = [found(facilitator_client, "hotel", page=number) for number in (1, 2, 3)]
+    assert pages == [best_first[:20], best_first[20:40], best_first[40:]]
+
+
+def test_over_the_bound_the_newest_matches_are_ranked_and_the_older_follow(
+    facilitator_client, hotel_stories, monkeypatch
+):
+    monkeypatch.setattr(search, "RANKED", 10)
+    newest_ten = sorted(story.pk for story in hotel_stories)[-10:]
+    ranked_ten = [pk for pk in exhaustive("hotel") if pk in newest_ten]
+    older = sorted(
+        (story.pk for story in hotel_stories if story.pk not in newest_ten), reverse=True
+    )
+    pages = [found(facilitator_client, "hotel", page=number) for number in (1, 2, 3, 4)]
+    assert pages[0] == ranked_ten + older[:10]
+    assert pages[1] == older[10:30]
+    assert pages[2] == older[30:]
+    assert pages[3] == []
+    # Every match is on one page or another, once.
+    assert sorted(sum(pages, [])) == sorted(story.pk for story in hotel_stories)
+
+
+def test_a_search_with_a_filter_ranks_only_the_stories_the_filter_keeps(
+    facilitator_client, hotel_stories
+):
+    for story in hotel_stories[:6]:
+        story.valence = "frustrated"
+        story.save()
+    best_first = [pk for pk in exhaustive("hotel") if pk in {s.pk for s in hotel_stories[:6]}]
+    assert found(facilitator_client, "hotel", valence="frustrated") == best_first
