@@ -17,7 +17,7 @@ DEV_ENV = DJANGO_DEBUG=1 CXW_SERVE_HOST=$(HOST)
 # time, so each file's browser and servers start once; 0 runs them all in this one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run dev test bench lint format clean messages
+.PHONY: run dev test bench lint format clean messages serve-cluster
 
 run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
@@ -26,6 +26,23 @@ run: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(PY) manage.py demo_facilitator
 	@$(PYTHON) -m cxworkshop.network banner $(HOST) $(PORT)
 	@$(RUN_ENV) exec $(PY) -m cxworkshop.serve --host $(HOST) --port $(PORT)
+
+# Past one laptop: nginx (Debian's nginx-light) in front of WORKERS Uvicorn workers on the ports
+# after PORT, on PostgreSQL and Redis (cxworkshop/cluster.py; deploy/ holds the server files).
+WORKERS ?= 2
+CLUSTER_ENV = DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cxworkshop}" \
+	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}"
+
+serve-cluster: $(VENV)/.installed .local/secret_key
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || \
+		{ echo "serve-cluster needs nginx: apt-get install nginx-light"; exit 1; }
+	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) -m cxworkshop.cluster database
+	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) manage.py load_starter_decks
+	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) manage.py demo_facilitator
+	@$(PYTHON) -m cxworkshop.network banner $(HOST) $(PORT)
+	@$(RUN_ENV) $(CLUSTER_ENV) exec $(PY) -m cxworkshop.cluster serve --workers $(WORKERS) --port $(PORT)
 
 dev: $(VENV)/.installed-dev
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0

@@ -41,6 +41,21 @@ def test_database_url():
 test_database_url.__test__ = False  # a helper, not a test
 
 
+def server_environment(**env):
+    """What a server process of the app needs to serve this test run's database."""
+    environment = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": test_database_url(),
+        "PYTHONUNBUFFERED": "1",
+        **clock.subprocess_environment(),
+        **env,
+    }
+    if "REDIS_URL" not in env:  # the in-memory layer, unless the test brings its Redis
+        environment.pop("REDIS_URL", None)
+    return environment
+
+
 class AppServer:
     """The app served as `make run` serves it (cxworkshop/serve.py), on a fixed port, to kill and
     start again."""
@@ -48,16 +63,7 @@ class AppServer:
     def __init__(self, **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": test_database_url(),
-            "PYTHONUNBUFFERED": "1",
-            **clock.subprocess_environment(),
-            **env,
-        }
-        if "REDIS_URL" not in env:  # the in-memory layer, unless the test brings its Redis
-            self.env.pop("REDIS_URL", None)
+        self.env = server_environment(**env)
         self.process = None
 
     def start(self, output=None):
