@@ -5,6 +5,8 @@ the answer wall's notes stop moving for people who asked their system for less m
 The phone goes through every state here once (joining, waiting, its turn, a card up, answered,
 ended): each state is measured, and axe-core scans it (conftest.py's `screenshot`)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -117,6 +119,8 @@ def test_every_control_on_the_phone_and_the_facilitator_pages_is_big_enough_to_h
     console.get_by_role("button", name="End session").click()
     expect(phone.get_by_role("heading", name="Thank you for taking part!")).to_be_visible()
     on_phone(phone, "ended")
+    expect(console).to_have_url(re.compile(r"/summary/$"))  # loaded, not on its way
+    expect(console.get_by_role("heading", level=1)).to_be_visible()
     assert_big_enough(console)  # the summary
 
 
