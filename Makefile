@@ -42,7 +42,7 @@ serve-cluster: $(VENV)/.installed .local/secret_key
 	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) manage.py load_starter_decks
 	@$(RUN_ENV) $(CLUSTER_ENV) $(PY) manage.py demo_facilitator
 	@$(PYTHON) -m cxworkshop.network banner $(HOST) $(PORT)
-	@$(RUN_ENV) $(CLUSTER_ENV) exec $(PY) -m cxworkshop.cluster serve --workers $(WORKERS) --port $(PORT)
+	@$(RUN_ENV) $(CLUSTER_ENV) exec $(PY) -m cxworkshop.cluster serve --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 dev: $(VENV)/.installed-dev
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0

@@ -91,8 +91,9 @@ def wait_for(url, process, timeout=30):
 class Cluster:
     """nginx on `port` in front of `workers` app processes on the ports after it."""
 
-    def __init__(self, port, workers, env=None, prefix=None, output=None, ports=None):
+    def __init__(self, port, workers, env=None, prefix=None, output=None, ports=None, host=None):
         self.port, self.ports = port, ports or worker_ports(port, workers)
+        self.host = host or "127.0.0.1"  # nginx's; the workers listen on 127.0.0.1 only
         self.url = f"http://127.0.0.1:{port}"
         self.env = dict(os.environ if env is None else env)
         self.prefix = Path(prefix or ROOT / ".local" / "cluster").resolve()
@@ -126,7 +127,7 @@ class Cluster:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.prefix / folder).mkdir(parents=True, exist_ok=True)
-        (self.prefix / "site.conf").write_text(site_config(f"127.0.0.1:{self.port}", self.ports))
+        (self.prefix / "site.conf").write_text(site_config(f"{self.host}:{self.port}", self.ports))
         (self.prefix / "nginx.conf").write_text(MAIN.format(prefix=self.prefix))
         self.nginx = subprocess.Popen(
             [nginx, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf")]
@@ -145,7 +146,8 @@ class Cluster:
                 process.wait(timeout=20)
 
     def wait(self):
-        """Until Ctrl-C or a process ends; then everything stops."""
+        """Until Ctrl-C, a SIGTERM or a process ends; then everything stops."""
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # as Ctrl-C: stop them all
         try:
             while all(p.poll() is None for p in [self.nginx, *self.workers.values()]):
                 time.sleep(0.5)
@@ -159,6 +161,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m cxworkshop.cluster", description=__doc__)
     parser.add_argument("what", choices=["serve", "nginx-config", "database"])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--host", default="127.0.0.1", help="the address nginx listens on")
     parser.add_argument("--port", type=int, default=8000, help="nginx's; workers use the next")
     arguments = parser.parse_args(argv)
     if arguments.what == "nginx-config":
@@ -174,7 +177,7 @@ def main(argv=None):
             "Several workers share live sessions through Redis: set REDIS_URL (and DATABASE_URL "
             "for PostgreSQL), as `make serve-cluster` does."
         )
-    cluster = Cluster(arguments.port, arguments.workers).start()
+    cluster = Cluster(arguments.port, arguments.workers, host=arguments.host).start()
     print(
         f"CX Workshop: nginx on {cluster.url} in front of {arguments.workers} workers "
         f"(ports {', '.join(map(str, cluster.ports))}). Ctrl-C stops them all.",
