@@ -36,19 +36,26 @@ def database_kind():
     return "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
 
 
-def server_env(db_url, **extra):
+# The limits a room of phones meets; every simulated phone comes from 127.0.0.1.
+ROOM_LIMITS = ("CXW_ANSWER_RATE", "CXW_JOIN_ADDRESS_RATE", "CXW_JOIN_SESSION_RATE")
+
+
+def server_env(db_url, real_limits=False, **extra):
+    """The server's environment. The room's rate limits are raised, since every simulated phone
+    comes from one address, unless `real_limits` (a venue's Wi-Fi is one address too)."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": db_url,
-        # Every simulated phone comes from 127.0.0.1; the limits are for real rooms.
-        "CXW_ANSWER_RATE": "1000000/m",
-        "CXW_JOIN_ADDRESS_RATE": "1000000/m",
-        "CXW_JOIN_SESSION_RATE": "1000000/m",
         "PYTHONUNBUFFERED": "1",
     }
+    for name in ROOM_LIMITS:
+        if real_limits:
+            env.pop(name, None)  # the settings' own values, not the caller's shell's
+        else:
+            env[name] = "1000000/m"
     env.update(extra)
     return env
 
@@ -125,6 +132,13 @@ class Server:
         import psutil
 
         return sum(psutil.Process(process.pid).memory_info().rss for process in self.processes)
+
+    def cpu_seconds(self):
+        """CPU time (user + system) the server processes have used so far."""
+        import psutil
+
+        times = [psutil.Process(process.pid).cpu_times() for process in self.processes]
+        return sum(t.user + t.system for t in times)
 
 
 class profile:
@@ -315,6 +329,12 @@ class Phone(Listener):
             if response.status != 302:
                 raise RuntimeError(f"join failed: {response.status}")
 
+    async def open_page(self):
+        """The phone page the join redirects to (Phone.join does not follow it): its status."""
+        async with self.browser.get(f"{self.base}/join/{self.code}/") as response:
+            await response.read()
+            return response.status
+
     async def connect(self):
         ws_url = self.base.replace("http", "ws") + f"/ws/join/{self.code}/"
         self.socket = await self.browser.ws_connect(ws_url, origin=self.base, heartbeat=None)
@@ -391,15 +411,66 @@ def summary(samples_seconds):
     }
 
 
-def report(name, rows):
-    """One JSON line per measurement on stdout, and all of them in bench/results/<name>.json."""
+def machine():
+    """What the figures were measured on: they are only comparable on the same machine."""
+    import platform
+
+    import psutil
+
+    cpuinfo = Path("/proc/cpuinfo")
+    models = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
+    return {
+        "cpu": models[0].strip() if models else platform.processor() or None,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+    }
+
+
+HEALTHZ = RESULTS / "healthz.json"
+
+
+def record_healthz(cpu_ms, database):
+    """The CPU cost of one /healthz request in this run (bench/costs.py): the unit every
+    part's figures can be read in, since it moves with the machine as they do."""
     RESULTS.mkdir(exist_ok=True)
-    machine = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
+    HEALTHZ.write_text(
+        json.dumps(
+            {
+                "healthz_cpu_ms": cpu_ms,
+                "database": database,
+                "machine": machine(),
+                "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+def healthz_cpu_ms():
+    """The run's /healthz CPU cost, if bench/costs.py has measured it; else None."""
+    try:
+        return json.loads(HEALTHZ.read_text())["healthz_cpu_ms"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def report(name, rows):
+    """One JSON line per measurement on stdout, and all of them in bench/results/<name>.json,
+    with the machine and the run's /healthz cost beside them."""
+    RESULTS.mkdir(exist_ok=True)
     for row in rows:
         print(json.dumps({"benchmark": name, **row}), flush=True)
     (RESULTS / f"{name}.json").write_text(
         json.dumps(
-            {"machine": machine, "measured_at": time.strftime("%Y-%m-%d %H:%M"), "rows": rows},
+            {
+                "machine": machine(),
+                "healthz_cpu_ms": healthz_cpu_ms(),
+                "measured_at": time.strftime("%Y-%m-%d %H:%M"),
+                "rows": rows,
+            },
             indent=2,
         )
         + "\n"
