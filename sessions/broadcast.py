@@ -117,7 +117,7 @@ class Coalesced:
     def render_fresh(self, pk):
         from sessions.models import LiveSession
 
-        return self.timed(LiveSession.objects.live().get(pk=pk))
+        return self.timed(as_committed(LiveSession, pk))
 
     async def follow_up(self, pk, took):
         # A context of its own: not the finished request's (its thread executor is gone).
@@ -152,13 +152,20 @@ class Coalesced:
             logger.exception("Live update of session %s failed", pk)
 
 
+def as_committed(model, pk):
+    """The session read once for all of one event's renders, which share its counts too."""
+    session = model.objects.live().get(pk=pk)
+    session.counts_of_one_event = {}
+    return session
+
+
 def after_commit(event):
     """Run the event once the current transaction (if any) has committed."""
 
     @functools.wraps(event)
     def schedule(session):
         pk = session.pk
-        transaction.on_commit(lambda: event(type(session).objects.live().get(pk=pk)))
+        transaction.on_commit(lambda: event(as_committed(type(session), pk)))
 
     return schedule
 

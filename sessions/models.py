@@ -395,6 +395,21 @@ class LiveSession(models.Model):
         other modes) takes it from here."""
         return self.unseen_cards().filter(level_number__lte=self.current_level)
 
+    def face_down_count(self):
+        return self.counted("face down", lambda: self.face_down_cards().count())
+
+    def counted(self, name, count):
+        """`count()`, read once per broadcast event: an event renders the room, the consoles
+        and the phones (in each language) from one copy of the session as committed
+        (`sessions.broadcast.after_commit` marks it), and nothing changes it meanwhile. Any
+        other copy, which a request may change between two renders, counts every time."""
+        counts = getattr(self, "counts_of_one_event", None)
+        if counts is None:
+            return count()
+        if name not in counts:
+            counts[name] = count()
+        return counts[name]
+
     def _show(self, card):
         now = timezone.now()
         if not self.takes_turns and self.current_card_id != card.pk:
@@ -620,7 +635,7 @@ class LiveSession(models.Model):
 
     def progress(self):
         """(number of the current card, cards in play) for "card 3 of 12"."""
-        total = self.playable_cards().count()
+        total = self.counted("playable", lambda: self.playable_cards().count())
         number = self.current_card.shown_order if self.current_card else 0
         return number, total
 

@@ -157,7 +157,7 @@ def room_context(session):
     answers = list(card.room_answers().with_reactions()) if card else []
     for answer in answers:
         answer.note_size = note_size(answer.text)
-    face_down = session.face_down_cards().count()
+    face_down = session.face_down_count()
     present = session.people()
     context.update(
         {
@@ -248,7 +248,7 @@ def host_context(session):
     people = list(context["participants"])
     answers = list(card.answers.with_reactions().select_related("participant")) if card else []
     answered = {answer.participant_id for answer in answers}
-    face_down = session.face_down_cards().count()
+    face_down = session.face_down_count()
     levels = context["levels"]
     context.update(
         {

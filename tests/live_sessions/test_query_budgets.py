@@ -17,12 +17,12 @@ from tests.live_sessions.conftest import start_session
 # Queries per request; the pushed renders after its commit included.
 BUDGETS = {
     "join page": 1,
-    "join": 22,
+    "join": 20,
     "phone page": 3,
-    "reveal": 25,
+    "reveal": 22,
     "phone page with a card": 5,
-    "answer": 32,
-    "pick": 27,
+    "answer": 29,
+    "pick": 24,
     "console page": 7,
     "room page": 7,
 }
