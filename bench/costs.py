@@ -1,6 +1,6 @@
 """CPU cost per request: a phone joining and a phone answering, in /healthz requests.
 
-    python -m bench.costs [--phones 200] [--healthz 2000] [--keep-healthz]
+    python -m bench.costs [--phones 200] [--healthz 2000] [--keep-healthz] [--profile]
 
 One Uvicorn worker (SQLite, or DATABASE_URL). The server process's CPU time (user + system,
 read with psutil) is taken before and after each phase, with ~10 clients at a time:
@@ -28,13 +28,18 @@ GOALS = {"join": 3, "answer": 2}
 SETTLE = 0.5
 
 
-async def cpu_of(server, phase):
-    """Server CPU seconds used by `await phase()` (and what it set off), and its result."""
+async def cpu_of(server, phase, profile=None):
+    """Server CPU seconds used by `await phase()` (and what it set off), and its result; with
+    `profile` (a name), py-spy samples the phase into bench/results/profile-<name>.json."""
     await asyncio.sleep(SETTLE)
+    profiler = harness.profile(server, profile) if profile else None
     before = server.cpu_seconds()
     result = await phase()
     await asyncio.sleep(SETTLE)
-    return server.cpu_seconds() - before, result
+    spent = server.cpu_seconds() - before
+    if profiler:
+        profiler.stop()
+    return spent, result
 
 
 async def healthz(server, count):
@@ -94,16 +99,20 @@ def per_request_ms(seconds, count):
     return round(seconds * 1000 / count, 3)
 
 
-async def measure(server, phones, requests):
+async def measure(server, phones, requests, profile=False):
     await warm_up(server)
     idle, _none = await cpu_of(server, lambda: asyncio.sleep(2))
     healthz_s, healthz_failed = await cpu_of(server, lambda: healthz(server, requests))
     session = harness.new_session()
-    join_s, (joined, join_failed) = await cpu_of(server, lambda: join(server, session, phones))
+    join_s, (joined, join_failed) = await cpu_of(
+        server, lambda: join(server, session, phones), "costs-join" if profile else None
+    )
     console = await harness.Console().open(server.urls[0], session)
     await console.command(session, "next")  # the first card: a question
     await asyncio.sleep(1)  # the reveal reaches every phone before the answers are timed
-    answer_s, answer_failed = await cpu_of(server, lambda: answer(joined))
+    answer_s, answer_failed = await cpu_of(
+        server, lambda: answer(joined), "costs-answer" if profile else None
+    )
     await console.close()
     await harness.gather_limited([phone.close() for phone in joined], limit=500)
 
@@ -129,13 +138,13 @@ async def measure(server, phones, requests):
     }
 
 
-async def run(phones, requests, keep_healthz):
+async def run(phones, requests, keep_healthz, profile=False):
     db_url = harness.database_url()
     env = harness.server_env(db_url)
     harness.migrate(env)
     harness.django_setup(db_url)
     with harness.Server("uvicorn", 1, env) as server:
-        row = await measure(server, phones, requests)
+        row = await measure(server, phones, requests, profile)
     row = {**row, "server": "uvicorn", "database": harness.database_kind()}
     if not keep_healthz:
         harness.record_healthz(row["cpu_ms"]["healthz"], row["database"])
@@ -151,9 +160,12 @@ def main(argv=None):
         action="store_true",
         help="leave bench/results/healthz.json as it is (another database's run made it)",
     )
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy the join and the answer phases"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    row = asyncio.run(run(args.phones, args.healthz, args.keep_healthz))
+    row = asyncio.run(run(args.phones, args.healthz, args.keep_healthz, args.profile))
     row["duration_s"] = round(time.perf_counter() - started, 1)
     harness.report(f"costs-{row['database']}", [row])
     return row

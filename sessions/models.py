@@ -104,9 +104,20 @@ class LiveSessionQuerySet(models.QuerySet):
 
     def live(self):
         """With the current card and turn loaded: every screen of a session shows both. The
-        card's session too (the same row, in the same query): whether the card takes answers
-        depends on the session's timer."""
-        return self.select_related("current_card__session", "current_turn", "deck")
+        card knows its session as this very object (whether it takes answers depends on the
+        session's timer), set as the rows are read rather than joined in again: the session's
+        row read twice was a third of the columns of the query every phone request makes."""
+        live = self.select_related("current_card", "current_turn", "deck")
+        live._iterable_class = CardKnowsItsSession
+        return live
+
+
+class CardKnowsItsSession(models.query.ModelIterable):
+    def __iter__(self):
+        for session in super().__iter__():
+            if session.current_card is not None:
+                session.current_card.session = session
+            yield session
 
 
 class LiveSession(models.Model):
