@@ -143,6 +143,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    int(os.environ.get("CXW_DB_POOL_MAX", "16")) > 0  # 0: a connection per request, as before
+):
+    # A pool of connections per server process (psycopg_pool, Django's "pool" option): a new
+    # PostgreSQL connection per request cost the server a backend process each time, and was
+    # the largest part of a phone request's time on two workers (bench/results). At most
+    # CXW_HTTP_CONCURRENCY request threads plus the sockets' database threads use it at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("CXW_DB_POOL_MIN", "2")),
+        "max_size": int(os.environ.get("CXW_DB_POOL_MAX", "16")),
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
