@@ -1,6 +1,6 @@
 """CPU cost per request: a phone joining and a phone answering, in /healthz requests.
 
-    python -m bench.costs [--phones 200] [--healthz 2000] [--keep-healthz] [--profile]
+    python -m bench.costs [--phones 200] [--healthz 2000] [--rounds 3] [--keep-healthz] [--profile]
 
 One Uvicorn worker (SQLite, or DATABASE_URL). The server process's CPU time (user + system,
 read with psutil) is taken before and after each phase, with ~10 clients at a time:
@@ -15,6 +15,7 @@ bench/results/healthz.json too (unless --keep-healthz), for every part's report 
 
 import argparse
 import asyncio
+import statistics
 import time
 
 import aiohttp
@@ -99,9 +100,9 @@ def per_request_ms(seconds, count):
     return round(seconds * 1000 / count, 3)
 
 
-async def measure(server, phones, requests, profile=False):
-    await warm_up(server)
-    idle, _none = await cpu_of(server, lambda: asyncio.sleep(2))
+async def one_round(server, phones, requests, profile):
+    """CPU seconds of `requests` /healthz, of `phones` joining a new session, and of their
+    answers to its first card; and the failures."""
     healthz_s, healthz_failed = await cpu_of(server, lambda: healthz(server, requests))
     session = harness.new_session()
     join_s, (joined, join_failed) = await cpu_of(
@@ -115,19 +116,32 @@ async def measure(server, phones, requests, profile=False):
     )
     await console.close()
     await harness.gather_limited([phone.close() for phone in joined], limit=500)
-
     costs = {
         "healthz": per_request_ms(healthz_s, requests),
         "join": per_request_ms(join_s, phones),
         "answer": per_request_ms(answer_s, phones),
     }
+    return costs, [*healthz_failed, *join_failed, *answer_failed]
+
+
+async def measure(server, phones, requests, rounds, profile=False):
+    """`rounds` rounds on one server process; each cost is the median of its rounds (a round's
+    figures move by a fifth from one to the next on this shared machine)."""
+    await warm_up(server)
+    idle, _none = await cpu_of(server, lambda: asyncio.sleep(2))
+    measured, failures = [], []
+    for number in range(rounds):
+        costs, failed = await one_round(server, phones, requests, profile and number == 0)
+        measured.append(costs)
+        failures += failed
+    costs = {kind: statistics.median(c[kind] for c in measured) for kind in measured[0]}
     ratios = {kind: round(costs[kind] / costs["healthz"], 2) for kind in GOALS}
-    failures = [*healthz_failed, *join_failed, *answer_failed]
     return {
         "measure": "costs",
         "healthz_requests": requests,
         "phones": phones,
         "concurrency": CONCURRENCY,
+        "rounds": measured,
         "cpu_ms": costs,
         "vs_healthz": ratios,
         "goals_vs_healthz": GOALS,
@@ -138,13 +152,13 @@ async def measure(server, phones, requests, profile=False):
     }
 
 
-async def run(phones, requests, keep_healthz, profile=False):
+async def run(phones, requests, keep_healthz, rounds=3, profile=False):
     db_url = harness.database_url()
     env = harness.server_env(db_url)
     harness.migrate(env)
     harness.django_setup(db_url)
     with harness.Server("uvicorn", 1, env) as server:
-        row = await measure(server, phones, requests, profile)
+        row = await measure(server, phones, requests, rounds, profile)
     row = {**row, "server": "uvicorn", "database": harness.database_kind()}
     if not keep_healthz:
         harness.record_healthz(row["cpu_ms"]["healthz"], row["database"])
@@ -155,6 +169,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--phones", type=int, default=200)
     parser.add_argument("--healthz", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="each cost: the median of these")
     parser.add_argument(
         "--keep-healthz",
         action="store_true",
@@ -165,7 +180,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    row = asyncio.run(run(args.phones, args.healthz, args.keep_healthz, args.profile))
+    row = asyncio.run(run(args.phones, args.healthz, args.keep_healthz, args.rounds, args.profile))
     row["duration_s"] = round(time.perf_counter() - started, 1)
     harness.report(f"costs-{row['database']}", [row])
     return row

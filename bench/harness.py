@@ -7,6 +7,7 @@ hold the phone's WebSocket, as the browser does.
 """
 
 import asyncio
+import html
 import json
 import os
 import re
@@ -24,6 +25,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "bench-password-1"
+SOCKET_ADDRESS = re.compile(r'ws-connect="([^"]+)"')
 
 
 def database_url():
@@ -330,13 +332,19 @@ class Phone(Listener):
                 raise RuntimeError(f"join failed: {response.status}")
 
     async def open_page(self):
-        """The phone page the join redirects to (Phone.join does not follow it): its status."""
+        """The phone page the join redirects to (Phone.join does not follow it): its status.
+        The socket then opens at the address the page gives, as the browser's does."""
         async with self.browser.get(f"{self.base}/join/{self.code}/") as response:
-            await response.read()
-            return response.status
+            page = await response.text()
+        found = SOCKET_ADDRESS.search(page)
+        self.socket_path = html.unescape(found.group(1)) if found else None
+        return response.status
 
     async def connect(self):
-        ws_url = self.base.replace("http", "ws") + f"/ws/join/{self.code}/"
+        """The phone's socket, until its first message: the state, or a message that changes
+        nothing if the page it came from is current (sessions/freshness.py)."""
+        path = getattr(self, "socket_path", None) or f"/ws/join/{self.code}/"
+        ws_url = self.base.replace("http", "ws") + path
         self.socket = await self.browser.ws_connect(ws_url, origin=self.base, heartbeat=None)
         first = await self.socket.receive(timeout=30)
         self.received.append((time.perf_counter(), first.data))

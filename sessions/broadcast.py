@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from cxworkshop import languages
-from sessions import access, presence, screens
+from sessions import access, freshness, presence, screens
 
 JOIN = "sessions/join.html"
 ROOM = "sessions/room.html"
@@ -173,11 +173,13 @@ def after_commit(event):
 def to_room(session, *parts):
     with translation.override(languages.of_room(session)):
         html = render_parts(ROOM, parts, screens.room_context(session))
+    freshness.count_update("room", session.pk, session.join_code)  # committed, not sent yet
     send(session.group("room"), html)
 
 
 def to_each_language(session, audience, template, parts, context):
     """Render once per language the audience's screens are read in, to each language's group."""
+    freshness.count_update(audience, session.pk, session.join_code)  # committed, not sent yet
     for language in presence.languages_in_use(session, audience):
         with translation.override(language):
             html = render_parts(template, parts, context)
@@ -367,13 +369,16 @@ def participant_removed(session, participant):
 def to_participant(session, participant, html, close=False):
     """After the commit, send `html` to one participant's phone alone (its socket's own group);
     `close`: then close that socket for good."""
-    to_group_after_commit(session.group(f"participant-{participant.pk}"), html, close)
+    group = session.group(f"participant-{participant.pk}")
+    to_group_after_commit(session, "phones", group, html, close)
 
 
-def to_group_after_commit(group, html, close=False):
+def to_group_after_commit(session, audience, group, html, close=False):
     message = {"type": "live.close" if close else "live.html", "html": html}
+    pk, code = session.pk, session.join_code
 
     def send_it():
+        freshness.count_update(audience, pk, code)
         try:
             async_to_sync(send_message)(group, message)
         except Exception:  # noqa: BLE001 - as in send(): the data is committed
@@ -393,13 +398,14 @@ def co_facilitator_removed(session, user):
             removed = access.CO_FACILITATOR_REMOVED % {"facilitator": session.facilitator}
             context = {"session": session, "removed": removed}
             goodbyes[language] = render_to_string(f"{HOST}#host-removed", context)
-    to_group_after_commit(session.group(f"host-user-{user.pk}"), goodbyes, close=True)
+    to_group_after_commit(session, "host", session.group(f"host-user-{user.pk}"), goodbyes, True)
     with translation.override(languages.of_room(session)):
         removed = access.CO_FACILITATOR_REMOVED % {"facilitator": session.facilitator}
         room_goodbye = render_to_string(
             f"{ROOM}#room-removed", {"session": session, "removed": removed}
         )
-    to_group_after_commit(session.group(f"room-user-{user.pk}"), room_goodbye, close=True)
+    room_group = session.group(f"room-user-{user.pk}")
+    to_group_after_commit(session, "room", room_group, room_goodbye, True)
 
 
 @after_commit

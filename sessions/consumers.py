@@ -10,7 +10,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 
 from cxworkshop import languages
-from sessions import access, presence, screens
+from sessions import access, freshness, presence, screens
 from sessions.broadcast import SEND_TIMEOUT, render_parts
 from sessions.models import LiveSession
 
@@ -106,7 +106,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         await self.accept()
         watch(self)
-        await self.send(text_data=await database_sync_to_async(self.state_in_language)())
+        await self.send(text_data=await database_sync_to_async(self.state_unless_current)())
 
     async def disconnect(self, code):
         live_sockets.discard(self)
@@ -163,6 +163,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """The language this screen is read in, when its audience has one group a language
         (cxworkshop/languages.py); "" when the whole audience shares one (the room)."""
         return ""
+
+    def state_unless_current(self):
+        """The whole state; or, if the page that opened this socket already shows it
+        (sessions/freshness.py), a message that says so and changes nothing: a page loaded a
+        moment ago is not rendered twice, and still hears that its socket is live."""
+        if freshness.page_is_current(self.scope, self.audience, self.session):
+            return freshness.CURRENT
+        return self.state_in_language()
 
     def state_in_language(self):
         with translation.override(self.language or languages.of_room(self.session)):

@@ -33,7 +33,7 @@ from cxworkshop.ratelimits import (
     too_many,
 )
 from decks.views import visible_deck
-from sessions import broadcast, export, screens
+from sessions import broadcast, export, freshness, screens
 from sessions.access import (
     REMOVED,
     facilitated_session,
@@ -128,10 +128,12 @@ def session_list(request):
 
 @login_required
 def console(request, pk):
+    socket_query = freshness.socket_query("host", pk=pk)  # before any read: sessions/freshness.py
     session = hosted_session(request, pk)
     if not session.is_open:
         return redirect("live_sessions:summary", pk=session.pk)
-    return render(request, "sessions/console.html", console_context(request, session))
+    context = console_context(request, session, socket_query=socket_query)
+    return render(request, "sessions/console.html", context)
 
 
 def console_context(request, session, **extra):
@@ -451,13 +453,15 @@ def room(request, pk):
         # The private link: its key moves into a cookie, out of the address bar and of every
         # later request's URL (server logs record URLs).
         return grant_room(redirect("live_sessions:room", pk=pk), pk, request.GET["key"])
+    socket_query = freshness.socket_query("room", pk=pk)  # before any read: sessions/freshness.py
     session = room_screen_session(request, pk)
     if session is None:
         if not request.user.is_authenticated:
             return redirect_to_login(request.path)
         raise Http404
     languages.activate(request, languages.of_room(session))
-    return render(request, "sessions/room.html", screens.room_context(session))
+    context = {**screens.room_context(session), "socket_query": socket_query}
+    return render(request, "sessions/room.html", context)
 
 
 @login_required
@@ -492,11 +496,12 @@ def join(request, code):
     typed = normalize_join_code(code)
     if typed and typed != code:
         return redirect("live_sessions:join", code=typed)
+    socket_query = freshness.socket_query("phones", code=code)  # before any read (freshness.py)
     session = session_by_code(code)
     participant = participant_for(request.session, session)
     if participant:
         languages.activate(request, languages.of_phone(participant))
-        return phone_page(request, session, participant)
+        return phone_page(request, session, participant, socket_query=socket_query)
     if session is None and (refusal := refuse(request, JOIN_MISS, JOIN_MISS_ALL, code=code)):
         return refusal
     if session is None or not session.is_open:
@@ -597,8 +602,9 @@ def no_open_session(request, code, session):
     )
 
 
-def phone_page(request, session, participant, form=None, rename_form=None):
+def phone_page(request, session, participant, form=None, rename_form=None, socket_query=""):
     context = screens.phone_context(session, participant)
+    context["socket_query"] = socket_query
     context["form"] = form or screens.answer_form(session, participant)
     context["rename_form"] = rename_form or RenameForm(session=session)
     context["renamed"] = told_name_taken(request, session)

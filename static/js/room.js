@@ -131,6 +131,7 @@
   document.addEventListener("htmx:wsAfterMessage", () => {
     messages += 1;
     root.dataset.messages = messages;
+    layout(); // also after a message that changed nothing (the page was current)
   });
 
   let pending = false;
