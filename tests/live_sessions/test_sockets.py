@@ -29,6 +29,15 @@ async def connect(path, browser=None):
     return socket, connected
 
 
+async def update_of(socket, part, within=5):
+    """The next update that carries the element `part` (updates are batched: the joins' or the
+    answers' of a moment ago may come first, sessions.broadcast.Coalesced)."""
+    async with asyncio.timeout(within):
+        while f'id="{part}"' not in (frame := await socket.receive_from(timeout=within)):
+            pass
+    return frame
+
+
 async def logged_in(user):
     browser = Client()
     await sync_to_async(browser.force_login)(user)
@@ -144,13 +153,13 @@ async def test_answers_reach_the_room_but_private_ones_only_the_host(session, fa
 
     answer_url = reverse("live_sessions:answer", args=[session.join_code])
     await post(ana, answer_url, {"text": "Only for you", "is_private": "on"})
-    assert "Only for you" not in await room.receive_from()
-    assert "Only for you" in await console.receive_from()
-    assert "Only for you" not in await bo_phone.receive_from()  # the wall to react on
+    assert "Only for you" not in await update_of(room, "room-answers")
+    assert "Only for you" in await update_of(console, "host-answers")
+    assert "Only for you" not in await update_of(bo_phone, "phone-wall")  # to react on
     await post(ana, answer_url, {"text": "For everyone"})
-    room_update = await room.receive_from()
+    room_update = await update_of(room, "room-answers")
     assert "For everyone" in room_update and "Only for you" not in room_update
-    phone_update = await bo_phone.receive_from()
+    phone_update = await update_of(bo_phone, "phone-wall")
     assert "For everyone" in phone_update and "Only for you" not in phone_update
     for socket in (room, console, bo_phone):
         await socket.disconnect()
@@ -221,4 +230,40 @@ async def test_answers_that_arrive_while_the_console_renders_follow_in_one_more_
     assert all(name in frames[1] for name in ["Ana", "Bo", "Cy"])
     assert renders == [1, 3]
     assert await host.receive_nothing(timeout=0.6)
+    await host.disconnect()
+
+
+async def test_answers_one_after_another_are_pushed_a_few_times_a_second_not_once_each(
+    session, facilitator
+):
+    """Calls that come after a render is done, within its pause, are batched too: a room
+    answering steadily does not push every screen once per answer (sessions.broadcast)."""
+    browser = await logged_in(facilitator)
+    host, _connected = await connect(f"/ws/live/{session.pk}/host/", browser)
+    await host.receive_from()
+    await post(browser, command(session, "next"))
+    await host.receive_from()
+    await sync_to_async(session.refresh_from_db)()
+    card = await sync_to_async(lambda: session.current_card)()
+    renders = []
+
+    def render(live_session):
+        renders.append(card.answers.count())
+        context = screens.host_context(live_session)
+        broadcast.send(
+            live_session.group("host", "en"),
+            broadcast.render_parts(broadcast.HOST, ["host-answers"], context),
+        )
+
+    batched = broadcast.Coalesced(render, pause=0.5)
+    for name in ["Ana", "Bo", "Cy"]:  # each after the one before has been rendered
+        participant, _created = await sync_to_async(session.join)(name)
+        await sync_to_async(Answer.objects.create)(
+            session_card=card, participant=participant, text=f"{name} says hi"
+        )
+        await sync_to_async(batched, thread_sensitive=False)(session)
+    frames = [await host.receive_from(timeout=5), await host.receive_from(timeout=5)]
+    assert renders == [1, 3]
+    assert frames[1].count('class="host-answer__text"') == 3
+    assert await host.receive_nothing(timeout=0.8)  # the pause over with nothing new: quiet
     await host.disconnect()
