@@ -22,6 +22,8 @@ from pathlib import Path
 
 import aiohttp
 
+from cxworkshop.cluster import wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "bench-password-1"
@@ -119,8 +121,8 @@ class Server:
                 )
             )
             self.urls.append(f"http://127.0.0.1:{port}")
-        for url in self.urls:
-            wait_for(url + "/healthz")
+        for url, process in zip(self.urls, self.processes, strict=True):
+            wait_for(url + "/healthz", process, timeout=60)
         return self
 
     def __exit__(self, *exc):
@@ -195,20 +197,6 @@ async def measure_each(counts, kind, measure):
             row = await measure(server, count)
             rows.append({**row, "server": kind, "database": db_url.split(":")[0]})
     return rows
-
-
-def wait_for(url, timeout=60):
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"The server did not answer {url} within {timeout} s.")
 
 
 def migrate(env):

@@ -74,10 +74,11 @@ def create_database(url):
             print(f"Created the database {name}.")
 
 
-def wait_for(url, process, timeout=30):
+def wait_for(url, process=None, timeout=30):
+    """Until `url` answers 200 (a server started); an error if `process` ends meanwhile."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"{url}: the process ended with {process.returncode}.")
         try:
             with urllib.request.urlopen(url, timeout=1) as response:

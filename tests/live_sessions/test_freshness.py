@@ -28,6 +28,10 @@ async def page_socket(browser, url):
     return html.unescape(SOCKET.search(response.content.decode()).group(1))
 
 
+async def phone_socket(session, phone):
+    return await page_socket(phone, reverse("live_sessions:join", args=[session.join_code]))
+
+
 @pytest.fixture
 def live(facilitator):
     """A session with a card up (so updates have been sent), a phone that joined, and the
@@ -43,7 +47,7 @@ def live(facilitator):
 
 async def test_a_phone_page_just_loaded_opens_its_socket_without_being_sent_it_again(live):
     session, phone, host = live
-    address = await page_socket(phone, reverse("live_sessions:join", args=[session.join_code]))
+    address = await phone_socket(session, phone)
     assert "?seen=" in address
     socket, connected = await connect(address, phone)
     assert connected
@@ -58,7 +62,7 @@ async def test_a_phone_page_just_loaded_opens_its_socket_without_being_sent_it_a
 
 async def test_an_update_between_the_page_and_its_socket_sends_the_whole_state(live):
     session, phone, host = live
-    address = await page_socket(phone, reverse("live_sessions:join", args=[session.join_code]))
+    address = await phone_socket(session, phone)
     await post(host, command(session, "next"))  # after the page, before its socket
     socket, connected = await connect(address, phone)
     assert connected
@@ -68,7 +72,7 @@ async def test_an_update_between_the_page_and_its_socket_sends_the_whole_state(l
 
 async def test_a_socket_opening_again_is_always_sent_the_state(live):
     session, phone, _host = live
-    address = await page_socket(phone, reverse("live_sessions:join", args=[session.join_code]))
+    address = await phone_socket(session, phone)
     first, _ = await connect(address, phone)
     assert await first.receive_from() == freshness.CURRENT
     await first.disconnect()
@@ -80,7 +84,7 @@ async def test_a_socket_opening_again_is_always_sent_the_state(live):
 
 async def test_a_count_the_cache_lost_sends_the_state(live):
     session, phone, _host = live
-    address = await page_socket(phone, reverse("live_sessions:join", args=[session.join_code]))
+    address = await phone_socket(session, phone)
     await sync_to_async(cache.clear)()
     socket, _ = await connect(address, phone)
     assert PROMPTS[0] in await socket.receive_from()

@@ -187,18 +187,24 @@ async def test_ending_thanks_every_phone(session, facilitator):
     await socket.disconnect()
 
 
-async def test_answers_that_arrive_while_the_console_renders_follow_in_one_more_update(
-    session, facilitator
-):
-    """A burst of answers is batched (sessions.broadcast.Coalesced): those that arrive while
-    a render is under way reach the console in one later update, none is left out."""
+async def console_on_first_card(session, facilitator):
+    """The facilitator's console socket, once the first card is up and it has heard so; and
+    that card."""
     browser = await logged_in(facilitator)
     host, _connected = await connect(f"/ws/live/{session.pk}/host/", browser)
     await host.receive_from()
     await post(browser, command(session, "next"))
     await host.receive_from()
     await sync_to_async(session.refresh_from_db)()
-    card = await sync_to_async(lambda: session.current_card)()
+    return host, await sync_to_async(lambda: session.current_card)()
+
+
+async def test_answers_that_arrive_while_the_console_renders_follow_in_one_more_update(
+    session, facilitator
+):
+    """A burst of answers is batched (sessions.broadcast.Coalesced): those that arrive while
+    a render is under way reach the console in one later update, none is left out."""
+    host, card = await console_on_first_card(session, facilitator)
 
     def answer(name):
         participant, _created = session.join(name)
@@ -238,13 +244,7 @@ async def test_answers_one_after_another_are_pushed_a_few_times_a_second_not_onc
 ):
     """Calls that come after a render is done, within its pause, are batched too: a room
     answering steadily does not push every screen once per answer (sessions.broadcast)."""
-    browser = await logged_in(facilitator)
-    host, _connected = await connect(f"/ws/live/{session.pk}/host/", browser)
-    await host.receive_from()
-    await post(browser, command(session, "next"))
-    await host.receive_from()
-    await sync_to_async(session.refresh_from_db)()
-    card = await sync_to_async(lambda: session.current_card)()
+    host, card = await console_on_first_card(session, facilitator)
     renders = []
 
     def render(live_session):
