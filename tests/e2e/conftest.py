@@ -79,6 +79,11 @@ def start_server():
     # Connections opened by earlier socket tests live in asgiref's worker thread; a SQLite
     # connection must not cross a fork either.
     SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    # Nor may PostgreSQL's pool (cxworkshop/settings.py): its open connections and its thread
+    # would be the server's and this process's at once. Each side opens a pool of its own.
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor == "postgresql":
+            connection.close_pool()
     # Tags find their stories by content type id: a cache filled by an earlier test's
     # rolled-back rows must not be inherited by the server.
     ContentType.objects.clear_cache()

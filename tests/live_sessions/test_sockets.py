@@ -29,13 +29,18 @@ async def connect(path, browser=None):
     return socket, connected
 
 
-async def update_of(socket, part, within=5):
-    """The next update that carries the element `part` (updates are batched: the joins' or the
-    answers' of a moment ago may come first, sessions.broadcast.Coalesced)."""
+async def update_with(socket, text, within=5):
+    """The next update that holds `text` (updates are batched: those of the joins or answers
+    of a moment ago may come first, sessions.broadcast.Coalesced)."""
     async with asyncio.timeout(within):
-        while f'id="{part}"' not in (frame := await socket.receive_from(timeout=within)):
+        while text not in (frame := await socket.receive_from(timeout=within)):
             pass
     return frame
+
+
+async def update_of(socket, part, within=5):
+    """The next update that carries the element `part`."""
+    return await update_with(socket, f'id="{part}"', within)
 
 
 async def logged_in(user):
