@@ -83,11 +83,14 @@ class Coalesced:
     answer to every phone took the server's time away from the answers themselves).
     """
 
+    # Every follow-up under way, of every batched event: the loop keeps only weak references to
+    # its tasks, and tests wait for these before a screen connects (tests/live_sessions).
+    tasks = set()
+
     def __init__(self, event, pause=0.25):
         self.event, self.pause = event, pause  # seconds
         self.lock = threading.Lock()
         self.waiting = {}  # session pk -> True once a call has come since the last render
-        self.tasks = set()
         functools.update_wrapper(self, event)
 
     def __call__(self, session):
@@ -120,7 +123,7 @@ class Coalesced:
         task = asyncio.get_running_loop().create_task(
             self.flush(pk, took), context=contextvars.Context()
         )
-        self.tasks.add(task)  # the loop keeps only weak references to its tasks
+        self.tasks.add(task)
         task.add_done_callback(functools.partial(self.finished, pk))
 
     def finished(self, pk, task):

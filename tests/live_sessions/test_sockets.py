@@ -19,7 +19,19 @@ from tests.live_sessions.conftest import PROMPTS, start_session
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
+async def batched_updates_sent():
+    """Until the updates batched by the requests so far (sessions.broadcast.Coalesced) have
+    gone out: a screen that connects then gets its state first, and after it only what the
+    test does next."""
+    loop = asyncio.get_running_loop()
+    while pending := [
+        task for task in broadcast.Coalesced.tasks if not task.done() and task.get_loop() is loop
+    ]:
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def connect(path, browser=None):
+    await batched_updates_sent()
     headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
     if browser is not None and browser.cookies:
         cookies = "; ".join(f"{name}={cookie.value}" for name, cookie in browser.cookies.items())
